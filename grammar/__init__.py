@@ -1,0 +1,1 @@
+"""The IML grammar (iml.lark), installed as the package imlpy.grammar."""

@@ -1,0 +1,126 @@
+"""The `imlpy` command: the REPL, `imlpy run FILE...`, `imlpy check FILE...`, `imlpy help NAME`.
+
+Exit status follows SAS: 0 clean, 1 warnings only, 2 errors; 130 after Ctrl-C in a script.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Optional
+
+from . import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="imlpy", description="An interpreter of the SAS/IML matrix language.")
+    p.add_argument("--version", action="version", version=f"imlpy {__version__}")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    p.add_argument("--no-color", action="store_true", help="REPL without syntax colouring")
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run IML programs")
+    run.add_argument("files", nargs="+")
+    run.add_argument("--stop-on-error", action="store_true", help="stop at the first error (exit status 2)")
+    run.add_argument("--debug", action="store_true", dest="debug_run", help=argparse.SUPPRESS)
+    check = sub.add_parser("check", help="parse IML programs and report every syntax error")
+    check.add_argument("files", nargs="+")
+    h = sub.add_parser("help", help="describe a builtin function or subroutine")
+    h.add_argument("name", nargs="?")
+    sub.add_parser("repl", help="start the interactive prompt (the default)")
+    return p
+
+
+def main(argv: Optional[list] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run)
+        if args.command == "check":
+            return cmd_check(args.files)
+        if args.command == "help":
+            return cmd_help(args.name)
+        from .repl import run_repl
+        return run_repl(color=not args.no_color, debug=args.debug)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nNOTE: interrupted.\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read()
+    except OSError as exc:
+        sys.stderr.write(f"ERROR: cannot read {path}: {exc.strerror or exc}\n")
+        return None
+
+
+def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False) -> int:
+    from .session import Session
+    status = 0
+    session = Session(debug=debug)
+    if stop_on_error:
+        _stop_at_first_error(session)
+    for path in files:
+        text = _read(path)
+        if text is None:
+            status = 2
+            continue
+        session.source_name = path
+        session.run(text)
+        if session.ended and stop_on_error and session.diagnostics.errors:
+            break
+    return max(status, session.diagnostics.exit_status)
+
+
+def _stop_at_first_error(session) -> None:
+    report_error, report_syntax = session.report_error, session.report_syntax
+
+    def stop_after(report):
+        def wrapped(err):
+            report(err)
+            session.ended = True
+        return wrapped
+    session.report_error = stop_after(report_error)
+    session.report_syntax = stop_after(report_syntax)
+
+
+def cmd_check(files: list) -> int:
+    from .parser import syntax_errors
+    status = 0
+    for path in files:
+        text = _read(path)
+        if text is None:
+            status = 2
+            continue
+        errors = syntax_errors(text)
+        for err in errors:
+            sys.stderr.write(f"{path}:{err.line}:{err.column}: " + err.render())
+        if errors:
+            status = 2
+        else:
+            sys.stdout.write(f"{path}: OK\n")
+    return status
+
+
+def cmd_help(name: Optional[str]) -> int:
+    from .builtins import REGISTRY, lookup_help
+    if not name:
+        names = sorted(REGISTRY)
+        sys.stdout.write("Builtin functions and subroutines (imlpy help NAME for one):\n")
+        line = " "
+        for n in names:
+            if len(line) + len(n) + 1 > 78:
+                sys.stdout.write(line + "\n")
+                line = " "
+            line += " " + n.upper()
+        sys.stdout.write(line + "\n")
+        return 0
+    text = lookup_help(name)
+    if text is None:
+        sys.stderr.write(f"No help for {name.upper()}: it is not a builtin function or subroutine.\n")
+        return 2
+    sys.stdout.write(text)
+    return 0
