@@ -77,7 +77,11 @@ class IMLRuntimeError(IMLError):
 
     def at_operation(self, operation: str, node: Any, operands: Optional[list] = None):
         """Record the operation and position the first time the error passes an operation."""
-        if not self.op_line and node is not None:
+        if node is None:
+            if not self.operation:
+                self.operation = operation
+            return self
+        if not self.op_line:
             if not self.operation:
                 self.operation = operation
             self.op_line = node.line

@@ -143,12 +143,8 @@ def _render_section(t: Table, widths: list, cols: list, label_width: int) -> lis
                          " ".join(_align(row[j], widths[j], right) for j in cols))
         return lines
     first = widths[cols[0]] if cols else 0
-    if len(t.label) > first:
-        # a long label widens the first column rather than spilling over the next one
-        widths = list(widths)
-        widths[cols[0]] = len(t.label)
-        first = len(t.label)
-    lines.append(_align(t.label, first, right))
+    # a label longer than the first column spans the columns, starting at the left edge
+    lines.append(_align(t.label, first, right) if len(t.label) <= first else t.label)
     if t.colnames is not None:
         lines.append(" ".join(_align(t.colnames[j], widths[j], right) for j in cols))
     for row in t.cells:

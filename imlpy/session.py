@@ -200,6 +200,17 @@ class Session:
         module.compiler = compiler
         self.modules[node.name] = module
 
+    def call_module(self, name: str, *args, want_value: bool = True):
+        """Call a user module by name from Python (QUAD, FROOT, NLP*, APPLY ... integrands).
+
+        Arguments are IML values; returns the module's RETURN value (or None for a subroutine)."""
+        from .calls import invoke_module
+        mod = self.modules.get(name.lower())
+        if mod is None:
+            raise E.IMLRuntimeError(f"Invocation of unresolved module {name.upper()}.")
+        return invoke_module(self, mod, list(args), [None] * len(args), [None] * len(args), [],
+                             self.globals, want_value, None)
+
     def default_value(self, mod: Module, param: A.Param, local: dict):
         fn = mod.compiler.expr(param.default)
         return fn(local)

@@ -1,4 +1,14 @@
-"""Builtin functions and subroutines, one module per family; importing this fills the registry."""
-from . import registry  # noqa: F401
-from . import chars, construct, inquiry, linalg, mathfn, reduce, sets  # noqa: F401
+"""Builtin functions and subroutines, one module per family.
+
+Importing this package imports every module in it, and each module registers its builtins in
+the one table of imlpy.builtins.registry — so adding a family is adding a file.
+"""
+import importlib
+import pkgutil
+
+from . import registry
 from .registry import REGISTRY, lookup_help, names_for_completion  # noqa: F401
+
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _info.name not in ("registry", "common") and not _info.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_info.name}")
