@@ -32,9 +32,9 @@ def operand_name(node: A.Node, position: int) -> str:
     """What SAS calls an operand in an error: its name, or a temporary's generated name."""
     if isinstance(node, A.Var):
         return node.spelling or node.name
-    if isinstance(node, A.Const) and node.text and len(node.text) <= 20:
-        return node.text
-    return f"#TEM{1000 + position}"
+    if isinstance(node, A.Const):
+        return f"*LIT{1000 + position}"     # SAS names literal operands *LITnnnn
+    return f"#TEM{1000 + position}"         # and temporary results #TEMnnnn
 
 
 class Module:

@@ -614,7 +614,10 @@ Chunk = Union[list, IMLSyntaxError]
 
 def parse_program(source: str) -> Iterator[Chunk]:
     """Yield, in source order, lists of statements and the syntax errors between them."""
-    text = strip_statement_comments(source)
+    yield from _parse_chunks(strip_statement_comments(source), source)
+
+
+def _parse_chunks(text: str, source: str) -> Iterator[Chunk]:
     pos = 0
     parser = lark_parser()
     while pos < len(text):
@@ -625,21 +628,18 @@ def parse_program(source: str) -> Iterator[Chunk]:
             yield _transform(parser.parse(masked), masked)
             return
         except UnexpectedInput as err:
-            at = _error_offset(err, masked)
-            boundary = _last_statement_boundary(masked, at)
-            if boundary > pos:
-                try:
-                    yield _transform(parser.parse(masked[:boundary]), masked)
-                except UnexpectedInput:
-                    pass
-            yield to_syntax_error(err, source)
-            nxt = next_statement_end(masked, max(at, pos))
-            if at < len(masked) and masked[at] == ";":
-                nxt = at + 1
-            pos = max(nxt, pos + 1)
+            at, error = _error_offset(err, masked), to_syntax_error(err, source)
         except _LiteralFailure as lf:
-            yield lf.error
-            pos = next_statement_end(masked, lf.offset)
+            at, error = lf.offset, lf.error
+        # run what parsed before the error, report it, and resume after the bad statement
+        boundary = _last_statement_boundary(masked, at)
+        if boundary > pos:
+            yield from _parse_chunks(masked[:boundary], source)
+        yield error
+        nxt = next_statement_end(masked, max(at, pos))
+        if at < len(masked) and masked[at] == ";":
+            nxt = at + 1
+        pos = max(nxt, pos + 1)
 
 
 class _LiteralFailure(Exception):
