@@ -72,10 +72,15 @@ def compile_function_call(compiler, node: A.Call) -> Callable:
     builtin = REGISTRY.get(name)
     label = name.upper()
 
+    stack = session.call_stack
+    positions = range(nargs)
+
     def call(env):
         mod = modules.get(name)
         if mod is not None:
             args = [f(env) for f in values]
+            if mod.simple_arity == nargs and len(stack) < MAX_DEPTH and not any(a is None for a in args):
+                return _call_simple(mod, args, refs, names, env, stack, positions, node)
             return invoke_module(session, mod, args, [r(env) if r else None for r in refs],
                                  names, [], env, True, node)
         b = builtin
@@ -102,6 +107,44 @@ def unresolved(name: str, builtin: Optional[Builtin], node) -> E.IMLRuntimeError
                                  hint=NOT_YET[name]).at_operation(name.upper(), node)
     return E.IMLRuntimeError(f"Invocation of unresolved module {name.upper()}.",
                              kind="execution").at_operation(name.upper(), node)
+
+
+def _call_simple(mod, args, refs, names, env, stack, positions, node):
+    """The fast path of a function module call: every parameter given, nothing skipped."""
+    local = dict(zip(mod.param_names, args))
+    stack.append(mod.simple_frame)
+    try:
+        result = mod.run_body(local)
+    except E.ReturnSignal as r:
+        result = r.value
+    except E.IMLRuntimeError as err:
+        err.traceback.append(mod.name)
+        raise
+    finally:
+        stack.pop()
+    seen = None
+    for i in positions:                     # by reference: copy changed parameters back
+        ref = refs[i]
+        if ref is not None:
+            p = mod.param_names[i]
+            new = local.get(p)
+            if new is not args[i]:
+                key = names[i]
+                if seen is None:
+                    seen = set()
+                if key in seen:
+                    continue
+                seen.add(key)
+                table = ref(env)
+                if new is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = new
+    if result is None:
+        raise E.IMLRuntimeError(f"Module {mod.name.upper()} did not return a value.",
+                                hint="a module used in an expression must end with RETURN(value)"
+                                ).at_operation(mod.name.upper(), node)
+    return result
 
 
 # ---------------------------------------------------------------- CALL and RUN statements

@@ -21,7 +21,7 @@ from . import ast as A
 from . import errors as E
 from . import operators as ops
 from . import subscripts as S
-from .values import IMLList, is_char, truth, wrap
+from .values import EMPTY, IMLList, is_char, truth, wrap
 
 _getrefcount = sys.getrefcount
 ndarray = np.ndarray
@@ -48,6 +48,12 @@ class Module:
         self.run_body = body
         self.returns_last = returns_last
         self.is_function = is_function
+        # Calls that give every parameter positionally take a fast path (see calls._call_simple).
+        params = node.params
+        self.param_names = [p.name for p in params] if params else []
+        self.simple_arity = len(params) if params else (-1 if params is None else 0)
+        from .calls import Frame
+        self.simple_frame = Frame(self, set(), {})
 
 
 class Compiler:
@@ -73,6 +79,16 @@ class Compiler:
         except KeyError:
             raise E.IMLRuntimeError(f"This expression cannot be evaluated: {type(node).__name__}.")
         return handler(node)
+
+    def lenient(self, node: A.Node) -> Callable:
+        """Like expr, but an undefined name evaluates to the empty matrix instead of an error."""
+        if not isinstance(node, A.Var):
+            return self.expr(node)
+        name = node.name
+        table = self.scope_of(name)
+        if table is not None:
+            return lambda env: table.get(name, EMPTY)
+        return lambda env: env.get(name, EMPTY)
 
     def scope_of(self, name: str) -> Optional[dict]:
         """The table a name lives in when it is fixed at compile time (GLOBAL names), else None."""
@@ -106,7 +122,11 @@ class Compiler:
     # ---------------------------------------------------------------- operators
     def binop(self, node: A.BinOp) -> Callable:
         op = ops.ALIASES.get(node.op, node.op)
-        left, right = self.expr(node.left), self.expr(node.right)
+        if op in ("||", "//"):
+            # SAS: concatenation ignores an unvalued operand, including a name never assigned
+            left, right = self.lenient(node.left), self.lenient(node.right)
+        else:
+            left, right = self.expr(node.left), self.expr(node.right)
         slow = ops.BINARY[op]
         names = (node.left, node.right)
         session = self.session

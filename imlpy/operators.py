@@ -11,8 +11,8 @@ import re
 import numpy as np
 
 from . import errors as E
-from .values import (EMPTY, IMLList, as_array, char_width, is_char, missing_order, numeric_array,
-                     shape_of, wrap)
+from .values import (EMPTY, IMLList, as_array, char_width, check_allocation, is_char, missing_order,
+                     numeric_array, shape_of, wrap)
 
 OP_WORDS = {
     "+": "addition", "-": "subtraction", "#": "elementwise multiplication", "/": "division",
@@ -118,6 +118,9 @@ def emin(a, b):
 
 
 def matmul(a, b):
+    if hasattr(a, "materialize") or hasattr(b, "materialize"):
+        from . import lazykron
+        return wrap(lazykron.matmul(a, b))
     if type(a) is float or type(b) is float or shape_of(a) == (1, 1) or shape_of(b) == (1, 1):
         A, B = _operands("*", a, b)
         return wrap(A * B)
@@ -132,13 +135,17 @@ def matmul(a, b):
 
 def kron(a, b):
     A, B = numeric_array(a), numeric_array(b)
-    return wrap(kron_arrays(A, B))
+    if A.size * B.size < 4096:                      # small: no bookkeeping at all
+        return wrap(kron_arrays(A, B))
+    from . import lazykron
+    return wrap(lazykron.make(A, B))
 
 
 def kron_arrays(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """A @ B written straight into its result: block (i,j) is a[i,j] # B."""
     n, p = A.shape
     m, q = B.shape
+    check_allocation(n * m * p * q, "A @ B")
     out = np.empty((n, m, p, q))
     np.multiply(A[:, None, :, None], B[None, :, None, :], out=out)
     return out.reshape(n * m, p * q)
@@ -231,6 +238,8 @@ def transpose(a):
         raise E.IMLRuntimeError("A list cannot be transposed.")
     if type(a) is float:
         return a
+    if hasattr(a, "materialize"):
+        return a.T
     return a.T.copy() if a.size else EMPTY
 
 

@@ -168,7 +168,7 @@ def layout_group(blocks: list, spaces: int, linesize: int) -> list:
     for k, row in enumerate(rows):
         if k:
             lines.append("")
-        if all(not b[0] for b, _ in row):
+        if all(not b[0].strip() for b, _ in row):
             # nothing but messages and unlabelled expressions: no header line at all
             row = [(b[1:], w) for b, w in row]
         height = max(len(b) for b, _ in row)
@@ -196,7 +196,14 @@ def render_print(session, groups: list) -> str:
         out.extend(layout_group(blocks, spaces, linesize))
     titles = [session.titles[k] for k in sorted(session.titles)] if session.titles else []
     text = "\n".join(titles + ([""] if titles else []) + out)
-    return text + "\n\n" if text else ""
+    text = text + "\n\n" if text else ""
+    sink = getattr(session, "print_sink", None)
+    if sink is not None and text:
+        # a front end that renders tables itself (the Jupyter kernel): it gets the Table
+        # model and the listing text, and nothing goes to the text output
+        sink(groups, text)
+        return ""
+    return text
 
 
 # ---------------------------------------------------------------- PRINT statement

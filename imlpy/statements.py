@@ -95,6 +95,8 @@ class StatementCompiler:
         name = node.name
         fixed = self.c.scope_of(name)
         autoprint = self.session.autoprint
+        if node.subscript is None and _is_growth(node):
+            return self._assign_growth(node, fixed, autoprint)
         if node.subscript is None:
             copy_lists = not isinstance(node.value, (A.ListLiteral, A.Call))
 
@@ -107,6 +109,30 @@ class StatementCompiler:
                     autoprint(node.spelling, v)
             return assign_plain
         return self._assign_subscript(node, value, fixed, autoprint)
+
+    def _assign_growth(self, node, fixed, autoprint):
+        """`x = x || v;` / `x = x // v;` in amortised linear time (see imlpy.growth)."""
+        from .growth import Grower
+        op = node.value.op
+        grower = Grower(1 if op in ("||", "!!") else 0)
+        piece = self.c.expr(node.value.right)
+        name = node.name
+        spelled = node.spelling
+        right_node = node.value.right
+
+        def assign_grow(env):
+            table = fixed if fixed is not None else env
+            v = piece(env)
+            cur = table.get(name)
+            try:
+                table[name] = grower.append(cur, v)
+            except E.IMLRuntimeError as err:
+                from .evaluator import operand_name
+                raise err.at_operation(op, node.value, [E.Operand(spelled, cur),
+                                                        E.Operand(operand_name(right_node, 2), v)])
+            if autoprint.on:
+                autoprint(spelled, table[name])
+        return assign_grow
 
     def _assign_subscript(self, node, value, fixed, autoprint):
         name = node.name
@@ -401,6 +427,12 @@ class StatementCompiler:
 
     def empty(self, node: A.Empty) -> Callable:
         return lambda env: None
+
+
+def _is_growth(node: A.Assign) -> bool:
+    v = node.value
+    return (isinstance(v, A.BinOp) and v.op in ("||", "//", "!!") and isinstance(v.left, A.Var)
+            and v.left.name == node.name)
 
 
 def _condition(c, node) -> bool:

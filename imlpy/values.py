@@ -78,7 +78,7 @@ def shape_of(v: Any) -> tuple:
         return v.shape
     if isinstance(v, IMLList):
         return (len(v.items), 1)
-    return (1, 1)
+    return getattr(v, "shape", (1, 1))
 
 
 def type_code(v: Any) -> str:
@@ -92,6 +92,39 @@ def type_code(v: Any) -> str:
     return "C" if v.dtype.kind == "U" else "N"
 
 
+def check_allocation(elements: float, what: str = "") -> None:
+    """Refuse an allocation that cannot fit, with SAS's message instead of an OOM kill."""
+    need = float(elements) * 8
+    if need < _SMALL_ALLOCATION:
+        return
+    if need > memory_limit():
+        raise E.IMLRuntimeError("Unable to allocate sufficient memory.", hint=(
+            f"{what + ' needs ' if what else ''}{need / 2**30:.3g} GiB; at most {memory_limit() / 2**30:.3g} GiB may be used "
+            "(see --max-memory)"))
+
+
+_MEMORY_LIMIT = [None]
+_SMALL_ALLOCATION = 64 * 2**20     # below 64 MiB nobody needs asking
+
+
+def set_memory_limit(nbytes: Optional[float]) -> None:
+    _MEMORY_LIMIT[0] = nbytes
+
+
+def memory_limit() -> float:
+    """The most one value may take: --max-memory, else 80% of the memory available now."""
+    if _MEMORY_LIMIT[0]:
+        return _MEMORY_LIMIT[0]
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024 * 0.8
+    except OSError:
+        pass
+    return 8 * 2**30
+
+
 def char_width(arr: np.ndarray) -> int:
     """The element length (NLENG) of a character matrix."""
     return max(arr.dtype.itemsize // 4, 1)
@@ -99,11 +132,13 @@ def char_width(arr: np.ndarray) -> int:
 
 # ---------------------------------------------------------------- conversions
 def as_array(v: Any) -> np.ndarray:
-    """Any matrix value as a 2-D ndarray (scalars become 1 x 1)."""
+    """Any matrix value as a 2-D ndarray (scalars become 1 x 1; lazy products are formed)."""
     if type(v) is float:
         return np.array([[v]])
     if type(v) is np.ndarray:
         return v
+    if hasattr(v, "materialize"):
+        return v.materialize()
     if isinstance(v, IMLList):
         raise E.IMLRuntimeError("A list cannot be used as a matrix in this operation.")
     if isinstance(v, (int, np.integer, np.floating, bool)):
@@ -117,7 +152,7 @@ def wrap(result: Any) -> Any:
         return result
     if isinstance(result, (int, bool, np.integer, np.floating, np.bool_)):
         return float(result)
-    if isinstance(result, IMLList) or result is None:
+    if isinstance(result, IMLList) or result is None or hasattr(result, "materialize"):
         return result
     arr = np.asarray(result)
     kind = arr.dtype.kind
@@ -193,6 +228,8 @@ def numeric_array(v: Any, name: str = "") -> np.ndarray:
         return v
     if isinstance(v, IMLList):
         raise E.IMLRuntimeError("A list was used where a matrix is needed.")
+    if hasattr(v, "materialize"):
+        return v.materialize()
     raise E.not_set(name)
 
 
@@ -212,6 +249,8 @@ def truth(v: Any) -> bool:
         if v.dtype.kind == "U":
             return bool(np.all(np.char.str_len(v) > 0))
         return bool(np.all((v != 0) & ~np.isnan(v)))
+    if hasattr(v, "materialize"):
+        return truth(v.materialize())
     raise E.IMLRuntimeError("A list cannot be used as a condition.")
 
 

@@ -63,6 +63,12 @@ class Builtin:
                     raise E.not_set()
                 if a is None and i < self.min_args:
                     raise E.not_set()
+        if any(hasattr(a, "materialize") for a in args):
+            from ..lazykron import call_builtin
+            answer = call_builtin(self.name, args)
+            if answer is not None:
+                return answer
+            args = [a.materialize() if hasattr(a, "materialize") else a for a in args]
         if kwargs and not self.keywords:
             raise E.IMLRuntimeError(f"{self.name.upper()} does not take keyword options.",
                                     hint=f"options given: {', '.join(k.upper() for k in kwargs)}")
