@@ -76,6 +76,13 @@ class ListLiteral(Node):
     entries: list       # (name or None, expression or None)
 
 
+@dataclass(eq=False)
+class MacroRef(Node):
+    """`&name`, `%name(...)` or a {...} literal holding them: SAS macro-language text that the
+    macro processor would have replaced before IML ran. Parsed, but an error when evaluated."""
+    text: str
+
+
 # ---------------------------------------------------------------- statements
 @dataclass(eq=False)
 class Assign(Node):

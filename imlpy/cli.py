@@ -22,11 +22,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("files", nargs="+")
     run.add_argument("--stop-on-error", action="store_true", help="stop at the first error (exit status 2)")
     run.add_argument("--debug", action="store_true", dest="debug_run", help=argparse.SUPPRESS)
+    run.add_argument("--plots", metavar="DIR", help="write plots (CALL SCATTER, HEATMAPCONT ...) into DIR")
+    run.add_argument("--work", metavar="DIR", help="folder of the WORK library (default: a temporary folder)")
+    run.add_argument("--storage", metavar="DIR", help="folder of STORE/LOAD catalogs (default: $IMLPY_STORAGE)")
     check = sub.add_parser("check", help="parse IML programs and report every syntax error")
     check.add_argument("files", nargs="+")
     h = sub.add_parser("help", help="describe a builtin function or subroutine")
     h.add_argument("name", nargs="?")
     sub.add_parser("repl", help="start the interactive prompt (the default)")
+    tour = sub.add_parser("tour", help="list the example programs, or run one: imlpy tour 3")
+    tour.add_argument("which", nargs="?", help="the example's number or file name")
+    k = sub.add_parser("kernel", help="the Jupyter kernel: `imlpy kernel install` writes its kernelspec")
+    k.add_argument("action", choices=["install"])
+    where = k.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="install for the current user")
+    where.add_argument("--prefix", metavar="P", help="install under the prefix P (P/share/jupyter/kernels)")
+    where.add_argument("--sys-prefix", action="store_true", help="install under sys.prefix (a virtualenv)")
     return p
 
 
@@ -34,11 +45,20 @@ def main(argv: Optional[list] = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":
-            return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run)
+            for var, value in (("IMLPY_WORK", args.work), ("IMLPY_STORAGE", args.storage)):
+                if value:
+                    os.environ[var] = os.path.abspath(value)     # read by datasets.py / storage.py
+            return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run, args.plots)
+        if args.command == "kernel":
+            from .kernel import install_kernelspec
+            return install_kernelspec(user=args.user, prefix=args.prefix, sys_prefix=args.sys_prefix)
         if args.command == "check":
             return cmd_check(args.files)
         if args.command == "help":
             return cmd_help(args.name)
+        if args.command == "tour":
+            from .tour import cmd_tour
+            return cmd_tour(args.which)
         from .repl import run_repl
         return run_repl(color=not args.no_color, debug=args.debug)
     except KeyboardInterrupt:
@@ -57,10 +77,12 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
-def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False) -> int:
+def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False, plots: Optional[str] = None) -> int:
     from .session import Session
     status = 0
     session = Session(debug=debug)
+    if plots:
+        session.options["plots_dir"] = plots
     if stop_on_error:
         _stop_at_first_error(session)
     for path in files:
@@ -69,7 +91,11 @@ def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False) -> in
             status = 2
             continue
         session.source_name = path
-        session.run(text)
+        if path.lower().endswith(".sas"):       # a SAS program: its PROC IML steps (sasprogram.py)
+            from .sasprogram import run_sas_program
+            run_sas_program(session, text, stop_on_error)
+        else:
+            session.run(text)
         if session.ended and stop_on_error and session.diagnostics.errors:
             break
     return max(status, session.diagnostics.exit_status)

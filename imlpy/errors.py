@@ -50,10 +50,8 @@ class IMLSyntaxError(IMLError):
         if self.source_line:
             text += "  " + self.source_line.rstrip("\n").expandtabs(1) + "\n"
             text += "  " + " " * (self.column - 1) + "^\n"
-        if self.expected:
-            shown = ", ".join(self.expected[:12])
-            more = " ..." if len(self.expected) > 12 else ""
-            text += f" expecting one of: {shown}{more}\n"
+        if 0 < len(self.expected) <= 6:     # a long list of tokens helps nobody
+            text += f" expecting one of: {', '.join(self.expected)}\n"
         return text
 
 

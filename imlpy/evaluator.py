@@ -67,7 +67,7 @@ class Compiler:
         self._expr = {
             A.Const: self.const, A.Var: self.var, A.Call: self.call, A.BinOp: self.binop,
             A.Prefix: self.prefix, A.Transpose: self.transpose, A.Subscript: self.subscript,
-            A.ListItem: self.list_item, A.ListLiteral: self.list_literal,
+            A.ListItem: self.list_item, A.ListLiteral: self.list_literal, A.MacroRef: self.macro_ref,
         }
         from .statements import StatementCompiler
         self.stmts = StatementCompiler(self)
@@ -290,6 +290,14 @@ class Compiler:
                 raise E.IMLRuntimeError("The list item has not been set to a value.").at_operation("$", node)
             return value
         return item
+
+    def macro_ref(self, node: A.MacroRef) -> Callable:
+        """&name / %name(...) text: the SAS macro processor would have replaced it; imlpy has none."""
+        def fail(env):
+            raise E.IMLRuntimeError(
+                f"The SAS macro reference {node.text} cannot be resolved: imlpy does not run the SAS macro language yet.",
+                hint="replace the macro reference by its value").at_operation(node.text, node)
+        return fail
 
     def list_literal(self, node: A.ListLiteral) -> Callable:
         entries = [(name, self.expr(value) if value is not None else None) for name, value in node.entries]

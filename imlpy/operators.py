@@ -134,6 +134,8 @@ def matmul(a, b):
 
 
 def kron(a, b):
+    if is_char(a) or is_char(b):
+        raise E.IMLRuntimeError(E.NEED_NUMERIC, hint="@ (the Kronecker product) multiplies numbers: both operands must be numeric")
     A, B = numeric_array(a), numeric_array(b)
     if A.size * B.size < 4096:                      # small: no bookkeeping at all
         return wrap(kron_arrays(A, B))

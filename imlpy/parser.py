@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from importlib import resources
 from typing import Iterator, Union
 
@@ -94,6 +95,12 @@ def _clean(children):
             if c is not None and not (isinstance(c, Token) and c.type in _KEYWORD_TYPES)]
 
 
+_MACRO_ITEM = object()   # a {...} literal item holding macro text (&name)
+_WORD_RE = re.compile(r"%?[A-Za-z_][A-Za-z0-9_]*")
+# WHERE-only operators, in the spelling the data-set layer understands. IN with a matrix is
+# "equal to any of" and NOT IN "equal to none of", which is what = and ^= mean in WHERE.
+_WHERE_OPS = {"in": "=", "not in": "^=", "^ in": "^=", "contains": "?", "~?": "^?",
+              "not contains": "^?", "like": "like", "not like": "^like"}
 _OMITTED = object()   # an empty subscript position, as in x[,1]; None means "no second position"
 
 
@@ -105,6 +112,14 @@ class LiteralError(Exception):
 @v_args(meta=True)
 class ToAst(Transformer):
     """Lark tree -> imlpy.ast nodes. Each method gets the rule's meta (positions) and children."""
+
+    def __init__(self, text: str = ""):
+        super().__init__()
+        self.text = text        # the parsed text, for source spans (module source, data-set words)
+
+    def _span(self, meta) -> str:
+        start, end = getattr(meta, "start_pos", None), getattr(meta, "end_pos", None)
+        return self.text[start:end] if self.text and start is not None and end is not None else ""
 
     # ---------------------------------------------------------- expressions
     def number(self, meta, ch):
@@ -118,6 +133,10 @@ class ToAst(Transformer):
     def string(self, meta, ch):
         tok = ch[0]
         return A.Const(tok.line, tok.column, char_scalar(unquote(tok)), str(tok))
+
+    def macro_ref(self, meta, ch):
+        tok = ch[0]
+        return A.MacroRef(tok.line, tok.column, str(tok))
 
     def var(self, meta, ch):
         tok = ch[0]
@@ -135,7 +154,11 @@ class ToAst(Transformer):
     def binop(self, meta, ch):
         left, op, right = ch
         tok = op.children[0]          # errors point at the operator, as SAS's do
-        return A.BinOp(tok.line, tok.column, str(tok), left, right)
+        text = _WHERE_OPS.get(" ".join(str(t).lower() for t in op.children), str(tok)) \
+            if op.data == "where_op" else str(tok)
+        if text == "&&":            # `a && b` is how `a & b` looks after the macro processor
+            text = "&"
+        return A.BinOp(tok.line, tok.column, text, left, right)
 
     def prefix(self, meta, ch):
         op, operand = ch
@@ -202,6 +225,8 @@ class ToAst(Transformer):
         line, column = meta.line, meta.column
         if not rows:
             return A.Const(line, column, EMPTY, "{}")
+        if any(v is _MACRO_ITEM for r in rows for _, v in r):
+            return A.MacroRef(line, column, self._span(meta) or "{...}")
         ncols = len(rows[0])
         kinds = set()
         for r in rows:
@@ -229,6 +254,8 @@ class ToAst(Transformer):
     def mitem(self, meta, ch):
         rep, tok = ch
         count = int(str(rep).strip("[] \t")) if rep is not None else 1
+        if "&" in tok:                     # F_&name or &name: macro text, not a value
+            return count, (None, _MACRO_ITEM)
         return count, literal_item(str(tok))
 
     # ---------------------------------------------------------- statements
@@ -307,7 +334,7 @@ class ToAst(Transformer):
         body = [s for s in rest[:-2]] if len(rest) >= 2 else []
         body = [s for s in body if not (isinstance(s, Token))]
         mod_name = name.lower() if name is not None else "main"
-        return A.ModuleDef(meta.line, meta.column, mod_name, params, globs or [], body)
+        return A.ModuleDef(meta.line, meta.column, mod_name, params, globs or [], body, self._span(meta))
 
     def params(self, meta, ch):
         return [p for p in ch if p is not None]
@@ -422,6 +449,9 @@ class ToAst(Transformer):
     def ds_string(self, meta, ch):
         return ("string", unquote(ch[0]))
 
+    def ds_macro(self, meta, ch):
+        return ("expr", self.macro_ref(meta, ch))
+
     def _data(self, action, meta, ch):
         dataset = None
         clauses = {}
@@ -467,7 +497,7 @@ class ToAst(Transformer):
                           {"path": unquote(c[1]) if len(c) > 1 else None})
 
     def dsop_stmt(self, meta, ch):
-        return A.DataStmt(meta.line, meta.column, str(ch[0]).lower(), None, {"words": ch[1]})
+        return A.DataStmt(meta.line, meta.column, str(ch[0]).lower(), None, {"words": ch[1]}, self._span(meta))
 
     def ds_words(self, meta, ch):
         return ch
@@ -490,7 +520,13 @@ class ToAst(Transformer):
 
     def ds_from(self, meta, ch):
         c = [x for x in ch if not (isinstance(x, Token) and x.type == "FROM")]
-        return ("from", (c[0].lower(), c[1] or {}))
+        names, opts = [t.lower() for t in c[:-1]], c[-1] or {}
+        if len(names) > 1:       # CREATE/APPEND FROM x y z[...] (several matrices, SAS/IML 15.1)
+            return ("from_names", (names, opts))
+        return ("from", (names[0], opts))
+
+    def ds_nobs(self, meta, ch):
+        return ("nobs", ch[-1].lower())
 
     def var_spec(self, meta, ch):
         c = ch[0]
@@ -504,10 +540,18 @@ class ToAst(Transformer):
     def raw_stmt(self, meta, ch):
         tok = ch[0]
         text = str(tok)
-        keyword = text.split(None, 1)[0].split(";")[0].split("/")[0].lower()
+        m = _WORD_RE.match(text)
+        keyword = m.group(0).lower() if m else text.split(None, 1)[0].split(";")[0].lower()
         if tok.type == "SUBMIT_BLOCK":
             keyword = "submit"
+        elif tok.type == "DATALINES_BLOCK":
+            keyword = _WORD_RE.match(text).group(0).lower()
         return A.Raw(tok.line, tok.column, keyword, text)
+
+    def io_stmt(self, meta, ch):
+        tok = ch[0]
+        keyword = _WORD_RE.match(str(tok)).group(0).lower()
+        return A.DataStmt(tok.line, tok.column, keyword, None, {}, str(tok))
 
     def label_stmt(self, meta, ch):
         return A.Label(meta.line, meta.column, ch[0].lower())
@@ -649,7 +693,7 @@ class _LiteralFailure(Exception):
 
 def _transform(tree: Tree, text: str) -> list:
     try:
-        return ToAst().transform(tree)
+        return ToAst(text).transform(tree)
     except Exception as exc:   # lark wraps errors raised in callbacks
         inner = getattr(exc, "orig_exc", exc)
         if isinstance(inner, LiteralError):

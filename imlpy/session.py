@@ -61,10 +61,14 @@ class Session:
         self.rng = np.random.default_rng()
         self.compiler = Compiler(self)
         self.extensions: dict = {}      # room for data-set, storage and graphics layers
+        from .datasets import install as _install_data_layers
+        _install_data_layers(self)      # data sets, STORE/LOAD, macro variables (datasets.py)
 
     # ---------------------------------------------------------------- running text
     def run(self, text: str) -> E.Diagnostics:
         """Run a program (or one REPL input): each statement in order, errors reported, never raised."""
+        if "preprocess" in self.extensions:   # macro variables: %let, &name (sasprogram.py)
+            text = self.extensions["preprocess"](self, text)
         for chunk in parse_program(text):
             if self.ended:
                 break
@@ -226,6 +230,8 @@ class Session:
         for name in names:
             if name == "modules":
                 self.out(show_modules(self.modules))
+            elif name in ("storage", "datasets", "contents") and "show" in self.extensions:
+                self.extensions["show"](self, name, env)
             elif name in ("options", "space", "storage", "datasets", "contents", "allnames", "pointer", "files"):
                 self.note(f"SHOW {name.upper()}: nothing to show in imlpy yet.")
             elif isinstance(name, str) and name in env:
@@ -267,6 +273,8 @@ class Session:
 
     def raw_statement(self, node: A.Raw, env: dict) -> None:
         kw = node.keyword
+        if "raw" in self.extensions and self.extensions["raw"](self, node, env):
+            return                       # %put, %let, SUBMIT (sasprogram.py)
         if kw.startswith("title") or kw.startswith("footnote"):
             self._title(node)
         elif kw in ("ods", "options", "goptions"):

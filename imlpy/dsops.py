@@ -1,0 +1,327 @@
+"""WHERE clauses and the data-set statements that change or list observations.
+
+WHERE (SAS/IML rules): `where(var op operand)` joined with `&` and `|` (and `^` for not); the left
+side names a data-set variable, the right side is a literal or an IML matrix. A matrix operand
+means "any of" for `=` and the other comparisons, "none of" for `^=`. Numeric missing values
+sort below every number (so `x < 0` is true for a missing x); character values compare without
+trailing blanks.
+
+Statements here: DELETE and PURGE, REPLACE, FIND, LIST, SORT, SUMMARY/INDEX (noted as not
+supported), SHOW DATASETS and SHOW CONTENTS.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from lark import Token
+
+from . import ast as A
+from . import errors as E
+from .datasets import (as_values, close_one, current, open_dataset, select_rows, split_name,
+                       state, var_list, write_dataset)
+from .dsio import read_table
+from .values import float_repr, is_char, wrap
+
+_NOT_EQUAL = ("^=", "~=", "¬=")
+_COMPARE = ("=", "<", "<=", ">", ">=") + _NOT_EQUAL
+
+
+# ---------------------------------------------------------------- WHERE
+def where_mask(session, node, env, table) -> np.ndarray:
+    if isinstance(node, A.BinOp) and node.op in ("&", "|", "!"):
+        left = where_mask(session, node.left, env, table)
+        right = where_mask(session, node.right, env, table)
+        return left & right if node.op == "&" else left | right
+    if isinstance(node, A.Prefix) and node.op == "^":
+        return ~where_mask(session, node.operand, env, table)
+    if isinstance(node, A.BinOp) and node.op in _COMPARE:
+        return _compare(session, node, env, table)
+    raise E.IMLRuntimeError("WHERE clause: expecting comparisons like (var op value) joined by & or |.",
+                            hint="for example where(age > 12 & sex = 'F')")
+
+
+def _column_of(node, table, env, left: bool = True):
+    """The data-set column a WHERE operand names (on the right only if no IML matrix has the name)."""
+    if isinstance(node, A.Var) and (left or node.name not in env):
+        j = table.index(node.spelling or node.name)
+        if j >= 0:
+            return j
+    return None
+
+
+def _compare(session, node, env, table) -> np.ndarray:
+    op, left, right = node.op, node.left, node.right
+    j = _column_of(left, table, env)
+    if j is None:
+        flipped = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+        k = _column_of(right, table, env, left=False)
+        if k is None:
+            name = getattr(left, "spelling", "") or getattr(left, "name", "the left operand")
+            raise E.IMLRuntimeError(f"WHERE clause: {str(name).upper()} is not a variable in the data set.")
+        left, right, j, op = right, left, k, flipped.get(op, op)
+    col = table.cols[j]
+    k = _column_of(right, table, env, left=False)
+    if k is not None:
+        values = table.cols[k][:, None]
+        pairwise = True
+    else:
+        kind, flat, _ = as_values(session.compiler.expr(right)(env), "WHERE operand")
+        if kind is None:
+            raise E.not_set()
+        if kind != table.kinds[j]:
+            raise E.IMLRuntimeError("WHERE clause: the variable and the value must be both numeric or both character.",
+                                    hint=f"{table.names[j]} is {'numeric' if table.kinds[j] == 'N' else 'character'}")
+        values = flat[None, :]
+        pairwise = False
+    if table.kinds[j] == "N":
+        a = np.where(np.isnan(col), -np.inf, col)[:, None]
+        b = np.where(np.isnan(values.astype(float)), -np.inf, values.astype(float))
+    else:
+        a = np.char.rstrip(col.astype(str), " ")[:, None]
+        b = np.char.rstrip(values.astype(str), " ")
+    with np.errstate(invalid="ignore"):
+        if op == "=":
+            hits = a == b
+        elif op in _NOT_EQUAL:
+            return np.all(a != b, axis=1)
+        elif op == "<":
+            hits = a < b
+        elif op == "<=":
+            hits = a <= b
+        elif op == ">":
+            hits = a > b
+        else:
+            hits = a >= b
+    return hits[:, 0] if pairwise else np.any(hits, axis=1)
+
+
+# ---------------------------------------------------------------- words of DELETE/REPLACE/FIND/LIST
+_RANGES = ("all", "next", "after", "current", "point")
+
+
+def parse_words(words: list) -> dict:
+    """The parser's flat word list of a data-set statement -> clauses like USE/READ's."""
+    clauses: dict = {}
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        low = str(w).lower() if isinstance(w, Token) else None
+        nxt = words[i + 1] if i + 1 < n else None
+        if low in _RANGES:
+            arg = None
+            if low in ("next", "point") and nxt is not None and not (isinstance(nxt, Token) and nxt.type != "NUMBER"):
+                arg = nxt if not isinstance(nxt, Token) else A.Const(0, 0, float(nxt))
+                i += 1
+            elif low == "point" and isinstance(nxt, Token) and nxt.type == "NAME":
+                arg = A.Var(nxt.line, nxt.column, nxt.lower(), str(nxt))
+                i += 1
+            clauses["range"] = (low, arg)
+        elif low in ("where", "var", "into") and nxt is not None:
+            if low == "into":
+                clauses["into"] = (str(nxt).lower(), {})
+            else:
+                clauses[low] = nxt
+            i += 1
+        i += 1
+    return clauses
+
+
+def do_delete(session, node, env) -> None:
+    ods = current(session, "out")
+    rows = select_rows(session, ods, parse_words(node.clauses.get("words") or []), env)
+    ods.deleted[rows] = True
+    ods.dirty = True
+
+
+def do_purge(session, node, env) -> None:
+    ods = current(session, "out")
+    if ods.deleted.any():
+        ods.table = ods.table.take(~ods.deleted)
+        ods.deleted = np.zeros(ods.table.nobs, dtype=bool)
+        ods.pointer = 0
+        ods.dirty = True
+
+
+def do_replace(session, node, env) -> None:
+    ods = current(session, "out")
+    clauses = parse_words(node.clauses.get("words") or [])
+    table = ods.table
+    rows = select_rows(session, ods, clauses, env)
+    names = var_list(session, clauses["var"], env, table) if "var" in clauses else \
+        [n for n in table.names if n.lower() in env]
+    for name in names:
+        j = table.index(name)
+        if j < 0:
+            raise E.IMLRuntimeError(f"Variable {name.upper()} is not on file {ods.key}.")
+        kind, flat, _ = as_values(env.get(name.lower()), name)
+        if kind is None:
+            continue
+        if kind != table.kinds[j]:
+            raise E.IMLRuntimeError(f"Type mismatch for variable {name.upper()} in REPLACE.")
+        if len(flat) not in (1, len(rows)):
+            raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{name.upper()} has {len(flat)} values for {len(rows)} observations")
+        if kind == "C":
+            col = table.cols[j].astype(f"<U{max(table.widths[j], table.cols[j].dtype.itemsize // 4, 1)}")
+            col[rows] = [str(v)[:table.widths[j]] for v in np.broadcast_to(flat, (len(rows),))]
+            table.cols[j] = col
+        else:
+            table.cols[j][rows] = flat
+    if rows.size:
+        ods.pointer = int(rows[-1]) + 1
+    ods.dirty = True
+
+
+def do_find(session, node, env) -> None:
+    ods = current(session, "in")
+    clauses = parse_words(node.clauses.get("words") or [])
+    clauses.setdefault("range", ("all", None))
+    rows = select_rows(session, ods, clauses, env)
+    if "into" not in clauses:
+        raise E.IMLRuntimeError("FIND needs an INTO matrix.", hint="find all where(x > 0) into idx;")
+    env[clauses["into"][0]] = wrap((rows + 1.0).reshape(-1, 1)) if rows.size else np.zeros((0, 0))
+
+
+def do_list(session, node, env) -> None:
+    ods = current(session, "in")
+    clauses = parse_words(node.clauses.get("words") or [])
+    table = ods.table
+    rows = select_rows(session, ods, clauses, env)
+    names = var_list(session, clauses["var"], env, table) if "var" in clauses else table.names
+    cols = [table.index(n) for n in names if table.index(n) >= 0]
+    header = ["OBS"] + [table.names[j].upper() for j in cols]
+    body = [[str(r + 1)] + [(float_repr(float(table.cols[j][r])) if table.kinds[j] == "N" else str(table.cols[j][r]))
+                            for j in cols] for r in rows]
+    widths = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
+    lines += ["  ".join(c.rjust(w) if (i == 0 or table.kinds[cols[i - 1]] == "N") else c.ljust(w)
+                        for i, (c, w) in enumerate(zip(b, widths))) for b in body]
+    if rows.size:
+        ods.pointer = int(rows[-1]) + 1
+    session.out("\n".join(lines) + "\n\n")
+
+
+_SORT = re.compile(r"^\s*sort\s+(?:data\s*=\s*)?(?P<ds>[\w.]+)(?:\s+out\s*=\s*(?P<out>[\w.]+))?\s+by\s+(?P<by>[^;]*);?\s*$",
+                   re.I | re.S)
+
+
+def do_sort(session, node, env) -> None:
+    m = _SORT.match(node.text or "")
+    if not m:
+        raise E.IMLRuntimeError("SORT: expecting SORT data-set <OUT=data-set> BY <DESCENDING> variables;")
+    st = state(session)
+    src = split_name(m.group("ds"))
+    key = f"{st.library(src[0]).name}.{src[1].upper()}"
+    if key in st.open:
+        close_one(session, key, quiet=True)
+    ods = open_dataset(session, ("name", src[0], src[1]), env, "input")
+    st.open.pop(key, None)
+    table = ods.table
+    keys, descending = [], False
+    for word in m.group("by").split():
+        if word.lower() == "descending":
+            descending = True
+            continue
+        j = table.index(word)
+        if j < 0:
+            raise E.IMLRuntimeError(f"SORT: variable {word.upper()} is not on file {key}.")
+        col = table.cols[j]
+        rank = np.unique(np.where(np.isnan(col), -np.inf, col) if table.kinds[j] == "N" else col,
+                         return_inverse=True)[1].ravel()
+        keys.append(-rank if descending else rank)
+        descending = False
+    order = np.lexsort(keys[::-1]) if keys else np.arange(table.nobs)
+    out = split_name(m.group("out")) if m.group("out") else src
+    from .datasets import OpenDataSet, _check_writable
+    lib = st.library(out[0])
+    _check_writable(lib)
+    target = OpenDataSet(lib, out[1], table.take(order), "output", lib.members().get(out[1].upper()))
+    write_dataset(session, target)
+    session.note(f"The data set {target.key} has {table.nobs} observations and {len(table.names)} variables.")
+
+
+def do_unsupported(session, node, env) -> None:
+    session.note(f"The {node.action.upper()} statement is not supported by imlpy and was skipped.")
+
+
+ACTIONS = {"delete": do_delete, "purge": do_purge, "replace": do_replace, "find": do_find, "list": do_list,
+           "sort": do_sort, "summary": do_unsupported, "index": do_unsupported}
+
+
+# ---------------------------------------------------------------- SHOW, CONTENTS, EXIST
+def show_datasets(session) -> str:
+    st = state(session)
+    if not st.open:
+        return "No data sets are open.\n\n"
+    lines = ["LIBNAME   MEMNAME   OPEN MODE    STATUS", "-------   -------   ---------    ------"]
+    for key, ods in st.open.items():
+        status = " ".join(s for s, k in (("Current Input", st.cur_in), ("Current Output", st.cur_out)) if k == key)
+        mode = {"input": "Input", "update": "Update", "output": "Output"}[ods.mode]
+        lines.append(f"{ods.lib.name:<9} {ods.member:<9} {mode:<12} {status}".rstrip())
+    return "\n".join(lines) + "\n\n"
+
+
+def show_contents(session) -> str:
+    ods = current(session, "in")
+    t = ods.table
+    lines = [f"DATASET : {ods.key}.DATA", "", "VARIABLE                          TYPE  SIZE",
+             "--------------------------------  ----  ----"]
+    for n, k, w in zip(t.names, t.kinds, t.widths):
+        lines.append(f"{n.upper():<32}  {'num' if k == 'N' else 'char':<4}  {w:>4}")
+    lines.append(f"Number of Variables: {len(t.names)}")
+    lines.append(f"Number of Observations: {t.nobs - int(ods.deleted.sum())}")
+    return "\n".join(lines) + "\n\n"
+
+
+def contents(session, lib=None, member=None):
+    """CONTENTS(<libref> <, member>): variable names of a data set, or data sets of a library."""
+    st = state(session)
+    if lib is None and member is None:
+        if st.cur_in is not None:
+            t = st.open[st.cur_in].table
+            return [n.upper() for n in t.names]
+        return sorted(st.work().members())
+    text_lib = str(lib.flat[0]).strip() if is_char(lib) else None
+    if member is None:
+        if text_lib and "." in text_lib:
+            text_lib, mem = split_name(text_lib)
+        else:
+            return sorted(st.library(text_lib).members())
+    else:
+        mem = str(member.flat[0]).strip()
+    ods = st.open.get(f"{st.library(text_lib).name}.{mem.upper()}")
+    table = ods.table if ods is not None else None
+    if table is None:
+        path = st.library(text_lib).members().get(mem.upper())
+        if path is None:
+            raise E.IMLRuntimeError(f"File {st.library(text_lib).name}.{mem.upper()}.DATA does not exist.")
+        table = read_table(path)
+    return [n.upper() for n in table.names]
+
+
+def exists(session, name: str) -> bool:
+    st = state(session)
+    lib_ref, member = split_name(name)
+    try:
+        lib = st.library(lib_ref)
+    except E.IMLRuntimeError:
+        return False
+    return f"{lib.name}.{member.upper()}" in st.open or member.upper() in lib.members()
+
+
+def delete_dataset(session, name: str) -> None:
+    import os
+    st = state(session)
+    lib_ref, member = split_name(name)
+    lib = st.library(lib_ref)
+    key = f"{lib.name}.{member.upper()}"
+    if lib.readonly:
+        raise E.IMLRuntimeError(f"Write access to member {key} is denied: the library is read-only.")
+    st.open.pop(key, None)
+    path = lib.members().get(member.upper())
+    if path is None:
+        session.warn(f"File {key}.DATA does not exist.")
+        return
+    os.unlink(path)
+    session.note(f"Deleting {key} (memtype=DATA).")
+
