@@ -205,3 +205,13 @@ def test_missing_nmiss_n():
 def test_wrong_type_gives_sas_message():
     r = run("a = upcase(3);")
     assert r.status == 2 and "should be character" in r.log
+
+
+@pytest.mark.parametrize("code, words", [
+    ("a = compress(5);", "should be character"),
+    ("a = scan('a b', 'x');", "should be numeric"),
+    ("a = index('abc', 1);", "should be character"),
+])
+def test_argument_kinds_are_checked(code, words):
+    r = run(code)
+    assert r.status == 2 and words in r.log and "Traceback" not in r.text

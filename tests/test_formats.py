@@ -177,3 +177,29 @@ def test_character_formats_and_informats():
 def test_print_with_format_option():
     r = run("x = {0.125 -0.05}; print x[format=percent8.1];")
     assert r.out.splitlines()[1] == "   12.5%   (  5.0%)"     # '(' at the field's left edge
+
+
+# ---------------------------------------------------------------- date and time functions
+def test_mdy_and_date_parts():
+    r = run("d = mdy(1, 1, 2020); bad = mdy(2, 30, 2020); y2 = mdy(1, 1, 20); y3 = mdy(1, 1, 30); "
+            "p = year(d) || month(d) || day(d) || qtr(d) || weekday(d);")
+    assert r.status == 0, r.log
+    assert r["d"] == DAYS_2020 and math.isnan(r["bad"])
+    assert r["y2"] == DAYS_2020                                        # YEARCUTOFF=1926
+    assert r["y3"] == (dt.date(1930, 1, 1) - dt.date(1960, 1, 1)).days
+    assert r["p"].tolist() == [[2020, 1, 1, 1, dt.date(2020, 1, 1).isoweekday() % 7 + 1]]
+
+
+def test_time_functions():
+    secs = (dt.datetime(2012, 11, 10, 3, 49, 19) - dt.datetime(1960, 1, 1)).total_seconds()
+    r = run(f"t = hms(12, 34, 56); h = hour(t) || minute(t) || second(t); dtv = {secs:.0f}; "
+            "g = hour(dtv) || minute(dtv) || second(dtv); d = datepart(dtv); back = dhms(d, 3, 49, 19);")
+    assert r.status == 0, r.log
+    assert r["t"] == 45296 and r["h"].tolist() == [[12, 34, 56]] and r["g"].tolist() == [[3, 49, 19]]
+    assert r["d"] == (dt.date(2012, 11, 10) - dt.date(1960, 1, 1)).days and r["back"] == secs
+
+
+def test_today_and_date_agree_with_the_clock():
+    r = run("a = today(); b = date();")
+    expected = (dt.date.today() - dt.date(1960, 1, 1)).days
+    assert r["a"] in (expected, expected + 1) and r["b"] == r["a"]

@@ -20,9 +20,7 @@ def test_listcreate_with_count_names_or_nothing():
 
 
 def test_listsetitem_changes_the_list_in_place():
-    r = ok("L = ListCreate(3); x = {1 2}; call ListSetItem(L, 1, x); call ListSetItem(L, 'nothing' = 'x', 2, 5);"
-           if False else
-           "L = ListCreate(3); x = {1 2}; call ListSetItem(L, 1, x); y = L$1; x[1] = 99;")
+    r = ok("L = ListCreate(3); x = {1 2}; call ListSetItem(L, 1, x); y = L$1; x[1] = 99;")
     assert r["y"].tolist() == [[1, 2]]
     assert r["L"].items[0].tolist() == [[1, 2]]          # a copy: changing x later does not change L
     assert r["x"].tolist() == [[99, 2]]

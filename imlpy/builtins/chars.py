@@ -57,8 +57,20 @@ def text_result(out, width=None) -> np.ndarray:
     return char_matrix(np.array(flat, dtype=object).reshape(out.shape).tolist(), max(w, 1))
 
 
-def map_text(fn, *args, pad=True, width=None):
+def _check_kinds(args, text):
+    """The first `text` arguments must be character, the rest numeric (text=None: all character)."""
+    n = len(args) if text is None else text
+    for i, a in enumerate(args):
+        if i < n and not is_char(a):
+            raise E.IMLRuntimeError(E.NEED_CHARACTER, hint=f"argument {i + 1} must be character")
+        if i >= n and is_char(a):
+            raise E.IMLRuntimeError(E.NEED_NUMERIC, hint=f"argument {i + 1} must be numeric")
+
+
+def map_text(fn, *args, pad=True, width=None, text=None, mixed=False):
     """Apply fn(element, element, ...) over conforming arguments; character result."""
+    if not mixed:
+        _check_kinds(args, text)
     shape, grids = conform(*[cells(a, pad) for a in args])
     out = np.empty(shape, dtype=object)
     for idx in np.ndindex(shape):
@@ -66,8 +78,9 @@ def map_text(fn, *args, pad=True, width=None):
     return text_result(out, width)
 
 
-def map_num(fn, *args, pad=True):
+def map_num(fn, *args, pad=True, text=None):
     """Apply fn over conforming arguments; numeric result."""
+    _check_kinds(args, text)
     shape, grids = conform(*[cells(a, pad) for a in args])
     out = np.empty(shape, dtype=float)
     for idx in np.ndindex(shape):
@@ -146,25 +159,25 @@ def concat(*args):
 
 @builtin("CAT(a1 <, a2, ...>)", "Elementwise concatenation without removing blanks (numbers written with BEST32.).")
 def cat(*args):
-    return map_text(lambda *xs: "".join(as_text(x) for x in xs), *args)
+    return map_text(lambda *xs: "".join(as_text(x) for x in xs), *args, mixed=True)
 
 
 @builtin("CATS(a1 <, a2, ...>)", "Elementwise concatenation after removing leading and trailing blanks of each item.",
          example=("print (cats(' a ', 'b', 3));", 'ab3\n\n'))
 def cats(*args):
-    return map_text(lambda *xs: "".join(as_text(x).strip(" ") for x in xs), *args)
+    return map_text(lambda *xs: "".join(as_text(x).strip(" ") for x in xs), *args, mixed=True)
 
 
 @builtin("CATT(a1 <, a2, ...>)", "Elementwise concatenation after removing trailing blanks of each item.")
 def catt(*args):
-    return map_text(lambda *xs: "".join(as_text(x).rstrip(" ") for x in xs), *args)
+    return map_text(lambda *xs: "".join(as_text(x).rstrip(" ") for x in xs), *args, mixed=True)
 
 
 @builtin("CATX(delim, a1 <, a2, ...>)", "Strips each item and joins the nonblank ones with the delimiter.",
          example=("print (catx('-', 'a', ' ', 'b'));", 'a-b\n\n'))
 def catx(delim, *args):
     sep = opt_text(delim, "")
-    return map_text(lambda *xs: sep.join(t for t in (as_text(x).strip(" ") for x in xs) if t), *args)
+    return map_text(lambda *xs: sep.join(t for t in (as_text(x).strip(" ") for x in xs) if t), *args, mixed=True)
 
 
 def _select(x, rows, cols):
@@ -292,7 +305,7 @@ def substr(session, s, pos, length=None):
     args = (s, pos) if length is None else (s, pos, length)
     if np.isnan(num(pos)).any() or (length is not None and np.isnan(num(length)).any()):
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="SUBSTR position and length cannot be missing")
-    out = map_text(piece, *args)
+    out = map_text(piece, *args, text=1)
     if bad:
         session.note("Invalid argument to function SUBSTR: a position or length is outside the string.")
     P, L = num(pos), (None if length is None else num(length))
@@ -380,12 +393,14 @@ def find(s, sub, modifiers=None, start=None):
             t, e = t.rstrip(" "), e.rstrip(" ")
         if ignore:
             t, e = t.lower(), e.lower()
+        if st != st:
+            return 0
         if st is None or st >= 0:
             p = max(int(st or 1), 1) - 1
             return t.find(e, p) + 1 if p <= len(t) else 0
         end = min(-int(st), len(t))
         return t.rfind(e, 0, end + len(e) - 1) + 1 if e else 0
-    return map_num(one, s, sub) if start is None else map_num(one, s, sub, start)
+    return map_num(one, s, sub, text=2) if start is None else map_num(one, s, sub, start, text=2)
 
 
 @builtin("FINDC(s, chars <,modifiers> <,start>)", "Position of the first character of s in chars; modifiers i, k (not in chars), t, and classes a d s p l u.")
@@ -400,11 +415,13 @@ def findc(s, chars_, modifiers=None, start=None):
         if "i" in m:
             wanted |= {c.swapcase() for c in wanted}
         hits = [i for i, c in enumerate(t) if (c in wanted) != ("k" in m)]
+        if st != st:
+            return 0
         if st is None or st >= 0:
             p = max(int(st or 1), 1) - 1
             return next((i + 1 for i in hits if i >= p), 0)
         return next((i + 1 for i in reversed(hits) if i < -int(st)), 0)
-    return map_num(one, s, chars_) if start is None else map_num(one, s, chars_, start)
+    return map_num(one, s, chars_, text=2) if start is None else map_num(one, s, chars_, start, text=2)
 
 
 def _words(t: str, delims: str, mods: str) -> list:
@@ -427,7 +444,7 @@ def scan(s, n, delims=None, modifiers=None):
         if k == 0 or abs(k) > len(words):
             return ""
         return words[k - 1] if k > 0 else words[k]
-    return map_text(one, s, n)
+    return map_text(one, s, n, text=1)
 
 
 @builtin("COUNTW(s <,delims> <,modifiers>)", "Number of words in each element.")

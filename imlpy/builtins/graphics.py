@@ -559,7 +559,7 @@ def heatmapdisc(session, x, **kwargs):
 
 # ---------------------------------------------------------------- PALETTE
 @builtin("PALETTE(name, numColors)", "A 1 x numColors row of ColorBrewer colors ('CXRRGGBB') for heat maps and maps.",
-         example=('p = palette("BuGn", 4); print p;', "       p\nCXEDF8FB CXB2E2E2 CX66C2A4 CX238B45\n"))
+         example=('p = palette("BuGn", 4); print p;', "p\nCXEDF8FB CXB2E2E2 CX66C2A4 CX238B45\n"))
 def palette(name, num_colors):
     from ._palettes import KINDS, SCHEMES
     key = to_str(name).strip().upper()

@@ -19,7 +19,7 @@ from .registry import builtin
 
 def _list(L, what="list") -> IMLList:
     if not isinstance(L, IMLList):
-        raise E.IMLRuntimeError(f"The first argument must be a list.",
+        raise E.IMLRuntimeError("The first argument must be a list.",
                                 hint=f"the {what} argument is not a list; create one with ListCreate() or [ ... ]")
     return L
 
@@ -221,7 +221,7 @@ def listsetsubitem(L, path, v, flag=None):
 
 
 @builtin("LISTPRINT(L)", "Prints every item of the list (nested lists item by item), labelled by its path $1, $name ...",
-         kind="call", session=True, names=("listprint",),
+         kind="call", session=True,
          example=("call ListPrint([#'a' = 1, {2 3}]);", '       $a         $2\n        1          2         3\n\n'))
 def listprint(session, L):
     from ..printing import make_table, render_print, Table

@@ -190,7 +190,7 @@ def mdy(month, day, year):
             return float((_dt.date(_year4(y), int(m), int(d)) - _EPOCH).days)
         except ValueError:
             return np.nan
-    return map_num(one, month, day, year)
+    return map_num(one, month, day, year, text=0)
 
 
 def _date_part(fn):
@@ -215,12 +215,12 @@ builtin("WEEKDAY(date)", "Day of the week of a SAS date value: 1 = Sunday ... 7 
 
 @builtin("HMS(hour, minute, second)", "SAS time value (seconds) from hours, minutes and seconds.")
 def hms(hour, minute, second):
-    return map_num(lambda h, m, s: h * 3600.0 + m * 60.0 + s, hour, minute, second)
+    return map_num(lambda h, m, s: h * 3600.0 + m * 60.0 + s, hour, minute, second, text=0)
 
 
 @builtin("DHMS(date, hour, minute, second)", "SAS datetime value from a date and a time of day.")
 def dhms(date, hour, minute, second):
-    return map_num(lambda d, h, m, s: d * 86400.0 + h * 3600.0 + m * 60.0 + s, date, hour, minute, second)
+    return map_num(lambda d, h, m, s: d * 86400.0 + h * 3600.0 + m * 60.0 + s, date, hour, minute, second, text=0)
 
 
 def _clock_part(fn):

@@ -73,20 +73,20 @@ def _member(x: np.ndarray, pool: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- set functions
-@builtin("UNIQUE(m1 <,m2, ...>)", "Row vector of the sorted distinct values of all arguments.",
+@builtin("UNIQUE(m1 <,m2, ...>)", "Row vector of the sorted distinct values of all arguments.", unset=True,
          example=("print (unique({3 1 3, 2 1 2}));", '        1         2         3\n\n'))
 def unique(*mats):
     v = _values(mats)
     return EMPTY if v is None else _row(_distinct(v))
 
 
-@builtin("UNION(m1 <,m2, ...>)", "Row vector of the sorted distinct values in any argument (same as UNIQUE).",
+@builtin("UNION(m1 <,m2, ...>)", "Row vector of the sorted distinct values in any argument (same as UNIQUE).", unset=True,
          example=("print (union({3 1}, {2 1}));", '        1         2         3\n\n'))
 def union(*mats):
     return unique(*mats)
 
 
-@builtin("XSECT(m1 <,m2, ...>)", "Row vector of the sorted distinct values common to all arguments (empty if none).",
+@builtin("XSECT(m1 <,m2, ...>)", "Row vector of the sorted distinct values common to all arguments (empty if none).", unset=True,
          example=("print (xsect({1 2 3 4}, {4 3 5}));", '        3         4\n\n'))
 def xsect(*mats):
     if any(m is None or as_array(m).size == 0 for m in mats):
@@ -102,7 +102,7 @@ def xsect(*mats):
     return _row(common, width)
 
 
-@builtin("SETDIF(a, b)", "Row vector of the sorted distinct values of a that are not in b (empty if none).",
+@builtin("SETDIF(a, b)", "Row vector of the sorted distinct values of a that are not in b (empty if none).", unset=True,
          example=("print (setdif({5 1 3 1}, {3 4}));", '        1         5\n\n'))
 def setdif(a, b):
     v = _values([a])
