@@ -160,10 +160,16 @@ def mpow(a, b):
         raise E.IMLRuntimeError(E.NOT_CONFORM, hint="the exponent of ** must be a scalar")
     k = float(B.flat[0])
     if A.shape == (1, 1):
+        if k != k:
+            return np.nan
         with np.errstate(all="ignore"):
             return wrap(np.power(A, k))
     if A.shape[0] != A.shape[1]:
         raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"** needs a square matrix; this one is {A.shape[0]} x {A.shape[1]}")
+    if k != k or abs(k) > 2**31:
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="the power of a matrix must be a whole number, not missing")
+    if np.isnan(A).any():
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="** does not accept missing values in a matrix")
     k = int(k)
     if k < 0:
         from .builtins.linalg import inverse
