@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--plots", metavar="DIR", help="write plots (CALL SCATTER, HEATMAPCONT ...) into DIR")
     run.add_argument("--work", metavar="DIR", help="folder of the WORK library (default: a temporary folder)")
     run.add_argument("--storage", metavar="DIR", help="folder of STORE/LOAD catalogs (default: $IMLPY_STORAGE)")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="run MAPREDUCE/PARTASKS on this Dask cluster, "
+                     "e.g. tcp://host:8786 (default: $IMLPY_DASK_SCHEDULER, else a local cluster)")
     check = sub.add_parser("check", help="parse IML programs and report every syntax error")
     check.add_argument("files", nargs="+")
     h = sub.add_parser("help", help="describe a builtin function or subroutine")
@@ -48,6 +50,8 @@ def main(argv: Optional[list] = None) -> int:
             for var, value in (("IMLPY_WORK", args.work), ("IMLPY_STORAGE", args.storage)):
                 if value:
                     os.environ[var] = os.path.abspath(value)     # read by datasets.py / storage.py
+            if args.scheduler:
+                os.environ["IMLPY_DASK_SCHEDULER"] = args.scheduler     # read by parallel.py
             return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run, args.plots)
         if args.command == "kernel":
             from .kernel import install_kernelspec
@@ -98,6 +102,8 @@ def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False, plots
             session.run(text)
         if session.ended and stop_on_error and session.diagnostics.errors:
             break
+    if "imlpy.parallel" in sys.modules:          # close the Dask client/cluster before exit
+        sys.modules["imlpy.parallel"].shutdown()
     return max(status, session.diagnostics.exit_status)
 
 

@@ -315,6 +315,8 @@ def do_use(session, node, env, mode: str = "input") -> None:
         ods.vars = var_list(session, node.clauses["var"], env, ods.table)
     if "where" in node.clauses:
         ods.where = node.clauses["where"]
+    if "nobs" in node.clauses:                 # USE ds NOBS n: the number of observations
+        env[node.clauses["nobs"]] = float(ods.table.nobs - int(ods.deleted.sum()))
     st.cur_in = ods.key
     if mode == "update":
         st.cur_out = ods.key
@@ -430,8 +432,8 @@ def do_create(session, node, env) -> None:
         close_one(session, key, quiet=True)
     table = Table()
     ods = OpenDataSet(lib, member, table, "output", lib.members().get(member.upper()))
-    if "from" in node.clauses:
-        _define_from(session, ods, node.clauses["from"], env)
+    if _from_source(node.clauses) is not None:
+        _define_from(session, ods, _from_source(node.clauses), env)
     elif "var" in node.clauses:
         for name in var_list(session, node.clauses["var"], env, None):
             kind, _, width = as_values(env.get(name.lower()), name)
@@ -450,16 +452,36 @@ def do_create(session, node, env) -> None:
     st.cur_out = key
 
 
+def _from_source(clauses: dict):
+    """The FROM clause as ([matrix names], options): FROM m[...] or FROM m1 m2 ...[...] (SAS/IML 15.1)."""
+    if "from" in clauses:
+        return [clauses["from"][0]], clauses["from"][1] or {}
+    if "from_names" in clauses:
+        return list(clauses["from_names"][0]), clauses["from_names"][1] or {}
+    return None
+
+
+def _parts(names: list, env) -> list:
+    """(name, kind, flat values, width, nrow, ncol) of each FROM matrix."""
+    parts = []
+    for name in names:
+        value = env.get(name)
+        kind, flat, width = as_values(value, name)
+        if kind is None:
+            raise E.not_set(name.upper())
+        parts.append((name, kind, flat, width) + tuple(shape_of(value)))
+    if len({p[4] for p in parts}) > 1:
+        raise E.IMLRuntimeError(E.NOT_CONFORM, hint="the FROM matrices must have the same number of rows")
+    return parts
+
+
 def _define_from(session, ods, source, env) -> None:
-    name, opts = source
-    value = env.get(name)
-    kind, _, width = as_values(value, name)
-    if kind is None:
-        raise E.not_set(name.upper())
-    ncol = shape_of(value)[1]
+    names, opts = source
+    parts = _parts(names, env)
+    ncol = sum(p[5] for p in parts)
     colnames = [f"COL{i + 1}" for i in range(ncol)]
     rowname = None
-    for opt, expr in (opts or {}).items():
+    for opt, expr in opts.items():
         key = {"c": "colname", "r": "rowname"}.get(opt, opt)
         if key == "colname":
             colnames = names_of(_evaluate(session, expr, env))
@@ -472,15 +494,18 @@ def _define_from(session, ods, source, env) -> None:
         label = rowname.spelling if isinstance(rowname, A.Var) else "ROWNAME"
         ods.table.add_column(label, "C", max(rv.dtype.itemsize // 4, 1) if is_char(rv) else 8)
         ods.rowname_col = True
-    for cname in colnames[:ncol]:
-        ods.table.add_column(cname, kind, width)
-    ods.from_name = (name, rowname)
+    k = 0
+    for _, kind, _, width, _, cols in parts:
+        for _ in range(cols):
+            ods.table.add_column(colnames[k], kind, width)
+            k += 1
+    ods.from_name = (names, rowname)
 
 
 def do_append(session, node, env) -> None:
     ods = current(session, "out")
     table = ods.table
-    source = node.clauses.get("from")
+    source = _from_source(node.clauses)
     if source is None and ods.from_name is not None and "var" not in node.clauses:
         source = (ods.from_name[0], {"rowname": ods.from_name[1]} if ods.from_name[1] is not None else {})
     if source is not None:
@@ -537,25 +562,25 @@ def _rows_from_vectors(ods, names, env) -> Optional[list]:
 
 def _rows_from_matrix(session, ods, source, env) -> Optional[list]:
     table = ods.table
-    name, opts = source
-    value = env.get(name)
-    kind, flat, _ = as_values(value, name)
-    if kind is None:
-        raise E.not_set(name.upper())
-    nrow, ncol = shape_of(value)
+    names, opts = source
+    parts = _parts(names, env)
+    nrow, ncol = parts[0][4], sum(p[5] for p in parts)
     first = 1 if ods.rowname_col else 0
     if ncol != len(table.names) - first:
-        raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{name.upper()} has {ncol} columns; {ods.key} has "
+        raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{' '.join(names).upper()}: {ncol} columns; {ods.key} has "
                                 f"{len(table.names) - first} variables to fill")
-    grid = flat.reshape(nrow, ncol)
     out = []
     if first:
         rexpr = (opts or {}).get("rowname") or (opts or {}).get("r")
         rv = _evaluate(session, rexpr, env) if rexpr is not None else None
         rk, rflat, _ = as_values(rv, "rowname")
         out.append(_fit("C", rk, rflat, nrow, table.widths[0], table.names[0]))
-    for j in range(ncol):
-        out.append(_fit(table.kinds[first + j], kind, grid[:, j], nrow, table.widths[first + j], table.names[first + j]))
+    j = first
+    for _, kind, flat, _, rows, cols in parts:
+        grid = flat.reshape(rows, cols)
+        for c in range(cols):
+            out.append(_fit(table.kinds[j], kind, grid[:, c], nrow, table.widths[j], table.names[j]))
+            j += 1
     return out
 
 

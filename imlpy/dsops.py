@@ -24,7 +24,8 @@ from .dsio import read_table
 from .values import float_repr, is_char, wrap
 
 _NOT_EQUAL = ("^=", "~=", "¬=")
-_COMPARE = ("=", "<", "<=", ">", ">=") + _NOT_EQUAL
+_TEXT_OPS = ("?", "^?", "=:", "^=:", "like", "^like")   # contains, begins with, LIKE (and their NOTs)
+_COMPARE = ("=", "<", "<=", ">", ">=") + _NOT_EQUAL + _TEXT_OPS
 
 
 # ---------------------------------------------------------------- WHERE
@@ -74,6 +75,8 @@ def _compare(session, node, env, table) -> np.ndarray:
                                     hint=f"{table.names[j]} is {'numeric' if table.kinds[j] == 'N' else 'character'}")
         values = flat[None, :]
         pairwise = False
+    if op in _TEXT_OPS:
+        return _text_match(op, table, j, col, values, pairwise)
     if table.kinds[j] == "N":
         a = np.where(np.isnan(col), -np.inf, col)[:, None]
         b = np.where(np.isnan(values.astype(float)), -np.inf, values.astype(float))
@@ -94,6 +97,30 @@ def _compare(session, node, env, table) -> np.ndarray:
         else:
             hits = a >= b
     return hits[:, 0] if pairwise else np.any(hits, axis=1)
+
+
+def _text_match(op, table, j, col, values, pairwise) -> np.ndarray:
+    """? (contains), =: (begins with), LIKE ('%' any text, '_' one character); '^' negates."""
+    if table.kinds[j] != "C":
+        raise E.IMLRuntimeError(f"WHERE clause: {op.upper()} compares character values; "
+                                f"{table.names[j]} is numeric.")
+    negate = op.startswith("^")
+    base = op.lstrip("^")
+    pats = [str(v).rstrip(" ") for v in np.asarray(values).ravel()]
+
+    def hit(text, pat):
+        text = text.rstrip(" ")
+        if base == "?":
+            return pat in text
+        if base == "=:":
+            return text.startswith(pat)
+        rx = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pat)
+        return re.fullmatch(rx, text, re.S) is not None
+    if pairwise:
+        found = np.array([hit(str(t), p) for t, p in zip(col, pats)], dtype=bool)
+    else:
+        found = np.array([any(hit(str(t), p) for p in pats) for t in col], dtype=bool)
+    return ~found if negate else found
 
 
 # ---------------------------------------------------------------- words of DELETE/REPLACE/FIND/LIST

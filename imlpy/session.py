@@ -20,7 +20,9 @@ from . import ast as A
 from . import errors as E
 from .evaluator import Compiler, Module
 from .parser import parse_program
-from .values import IMLList, is_char, shape_of, to_float, to_str, type_code
+from .limits import TimeLimitExceeded
+from .sandbox import SandboxViolation
+from .values import IMLList, is_char, journal_begin, journal_end, shape_of, to_float, to_str, type_code
 
 REPORT_URL = "https://github.com/imlpy/imlpy/issues"
 
@@ -40,7 +42,7 @@ class AutoPrint:
 class Session:
     def __init__(self, out: Optional[Callable[[str], None]] = None,
                  log: Optional[Callable[[str], None]] = None, debug: bool = False,
-                 source_name: str = "<input>"):
+                 source_name: str = "<input>", sandbox=None):
         self.out = out or (lambda text: (sys.stdout.write(text), sys.stdout.flush()))
         self.log = log or (lambda text: (sys.stderr.write(text), sys.stderr.flush()))
         self.debug = debug
@@ -63,10 +65,23 @@ class Session:
         self.extensions: dict = {}      # room for data-set, storage and graphics layers
         from .datasets import install as _install_data_layers
         _install_data_layers(self)      # data sets, STORE/LOAD, macro variables (datasets.py)
+        self.sandbox = None             # sandbox.Sandbox: no files, processes or SUBMIT outside it
+        if sandbox:
+            from .sandbox import enable
+            enable(self, sandbox)
+        from .limits import allow_deep_recursion
+        allow_deep_recursion()          # room for deeply nested statements (limits.py)
 
     # ---------------------------------------------------------------- running text
     def run(self, text: str) -> E.Diagnostics:
         """Run a program (or one REPL input): each statement in order, errors reported, never raised."""
+        if self.sandbox is not None:
+            from .sandbox import active
+            with active(self):
+                return self._run(text)
+        return self._run(text)
+
+    def _run(self, text: str) -> E.Diagnostics:
         if "preprocess" in self.extensions:   # macro variables: %let, &name (sasprogram.py)
             text = self.extensions["preprocess"](self, text)
         for chunk in parse_program(text):
@@ -94,31 +109,41 @@ class Session:
         except E.IMLRuntimeError as err:
             self.report_error(err.at_statement(A.STATEMENT_NAMES.get(type(node), "STATEMENT"), node))
             return
+        except RecursionError:
+            from .limits import TOO_DEEP
+            self.report_syntax(E.IMLSyntaxError(f"The {TOO_DEEP}.", node.line, node.column))
+            return
         snapshot = dict(self.globals)
         self._warned.clear()
+        mark = journal_begin()           # in-place list changes are undone if the statement fails
+        failed = True
         try:
             fn(self.globals)
+            failed = False
         except E.IMLRuntimeError as err:
             self._restore(snapshot)
             self.report_error(err)
         except E.StopSignal as stop:
+            failed = False
             if stop.message:
                 self.note(stop.message)
         except E.AbortSignal as abort:
+            failed = False
             if abort.message:
                 self.note(abort.message)
             self.note("Exiting IML.")
             self.ended = True
         except E.QuitSignal:
+            failed = False
             self.ended = True
         except E.ReturnSignal:
-            pass                         # RETURN outside a module ends the statement quietly
+            failed = False                         # RETURN outside a module ends the statement quietly
         except E.GotoSignal as g:
             self._restore(snapshot)
             self.report_error(E.IMLRuntimeError(f"The label {g.label.upper()} was not found.").at_statement("GOTO", g.node))
         except RecursionError:
             self._restore(snapshot)
-            self.report_error(E.IMLRuntimeError("Module calls are nested too deeply (recursion limit reached).").at_statement(
+            self.report_error(E.IMLRuntimeError("Module calls or expressions are nested too deeply (recursion limit reached).").at_statement(
                 A.STATEMENT_NAMES.get(type(node), "STATEMENT"), node))
         except MemoryError:
             self._restore(snapshot)
@@ -129,10 +154,18 @@ class Session:
             self.call_stack.clear()
             self.note("interrupted; variables are as they were before the statement.")
             raise
+        except TimeLimitExceeded as stop:  # --time-limit (limits.py): an error that ends the run
+            self._restore(snapshot)
+            self.report_error(E.IMLRuntimeError(str(stop)).at_statement(A.STATEMENT_NAMES.get(type(node), "STATEMENT"), node))
+            self.ended = True
         except Exception as exc:          # a bug of ours: apologise, never show a raw trace
             self._restore(snapshot)
-            self.report_internal(exc, node)
+            if isinstance(exc, SandboxViolation):
+                self.report_error(E.IMLRuntimeError(str(exc)).at_statement(A.STATEMENT_NAMES.get(type(node), "STATEMENT"), node))
+            else:
+                self.report_internal(exc, node)
         finally:
+            journal_end(mark, failed)
             self.call_stack.clear()
 
     def _restore(self, snapshot: dict) -> None:

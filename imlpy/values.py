@@ -267,14 +267,69 @@ def describe_shape(v: Any) -> str:
     return f"{r} x {c}"
 
 
+class _Journal:
+    """Undo records of in-place list changes made by the statement now running (Session.execute).
+
+    SAS leaves every variable as it was when a statement fails; matrices are replaced, never changed
+    in place, but lists are changed in place (L$1 = 5, CALL ListAddItem), so each list records its
+    contents the first time it changes within a statement, and a failed statement puts them back."""
+    depth = 0
+    epoch = 0
+    records: list = []
+
+
+def journal_begin() -> int:
+    _Journal.depth += 1
+    _Journal.epoch += 1
+    return len(_Journal.records)
+
+
+def journal_end(mark: int, failed: bool) -> None:
+    """Close a statement: undo the list changes since `mark` if it failed."""
+    records = _Journal.records
+    if failed:
+        for lst, old in reversed(records[mark:]):
+            list.__setitem__(lst, slice(None), old)
+        del records[mark:]
+    _Journal.depth -= 1
+    _Journal.epoch += 1
+    if _Journal.depth <= 0:
+        _Journal.depth = 0
+        records.clear()
+
+
+def _tracked(method):
+    def changed(self, *args, **kwargs):
+        if _Journal.depth and self._epoch != _Journal.epoch:
+            _Journal.records.append((self, list(self)))
+            self._epoch = _Journal.epoch
+        return method(self, *args, **kwargs)
+    changed.__name__ = method.__name__
+    return changed
+
+
+class TrackedList(list):
+    """A list that records its contents before its first change in a statement (see _Journal)."""
+    __slots__ = ("_epoch",)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self._epoch = -1
+
+    for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend", "insert",
+                  "pop", "remove", "clear", "sort", "reverse"):
+        locals()[_name] = _tracked(getattr(list, _name))
+    del _name
+
+
 class IMLList:
     """An IML list: ordered items (matrices or lists), each optionally named (case-insensitive)."""
 
     __slots__ = ("items", "names")
 
     def __init__(self, items: Optional[list] = None, names: Optional[list] = None):
-        self.items = list(items or [])
-        self.names = list(names or [""] * len(self.items))
+        self.items = TrackedList(items or [])
+        self.names = TrackedList(names or [""] * len(self.items))
 
     def copy(self) -> "IMLList":
         return IMLList([x.copy() if isinstance(x, IMLList) else x for x in self.items], list(self.names))

@@ -31,16 +31,46 @@ def _nomiss(a, name: str) -> np.ndarray:
     return A
 
 
+def _lu_checked(A: np.ndarray):
+    """LU factors of A, or SAS's singular-matrix error.
+
+    Singularity is judged by LAPACK's reciprocal condition estimate from the LU factors
+    (O(n^2) after the factorisation) rather than by an SVD, which would cost more than the
+    solve itself. Returns None when scipy is not installed."""
+    try:
+        from scipy.linalg import lapack, lu_factor
+    except ImportError:
+        return None
+    with np.errstate(all="ignore"):
+        lu, piv = lu_factor(A, check_finite=False)
+        rcond, _ = lapack.dgecon(lu, np.linalg.norm(A, 1), norm="1")
+    if not rcond > _EPS:
+        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix has no inverse (it is singular)")
+    return lu, piv
+
+
+def _solve_square(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    factors = _lu_checked(A)
+    if factors is not None:
+        from scipy.linalg import lu_solve
+        return lu_solve(factors, B, check_finite=False)
+    try:
+        X = np.linalg.solve(A, B)
+    except np.linalg.LinAlgError:
+        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix is singular")
+    if not np.isfinite(X).all():
+        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix is singular to working precision")
+    return X
+
+
 def inverse(A: np.ndarray) -> np.ndarray:
     if A.shape[0] != A.shape[1]:
         raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"the matrix is {A.shape[0]} x {A.shape[1]}")
-    try:
-        inv = np.linalg.inv(A)
-    except np.linalg.LinAlgError:
-        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix has no inverse (it is singular)")
-    if not np.isfinite(inv).all() or np.linalg.cond(A) > 1 / _EPS:
-        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix is singular to working precision")
-    return inv
+    if A.size == 1:
+        if A[0, 0] == 0 or A[0, 0] != A[0, 0]:
+            raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix has no inverse (it is singular)")
+        return 1.0 / A
+    return _solve_square(A, np.eye(A.shape[0]))
 
 
 @builtin("INV(A)", "Inverse of a square nonsingular matrix.",
@@ -63,11 +93,10 @@ def solve(a, b):
     if B.shape[0] != A.shape[0]:
         raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"SOLVE needs nrow(B) = nrow(A): A is {A.shape[0]} x {A.shape[1]}, B is {B.shape[0]} x {B.shape[1]}")
     try:
-        if np.linalg.cond(A) > 1 / _EPS:
-            raise np.linalg.LinAlgError
-        return wrap(np.linalg.solve(A, B))
-    except np.linalg.LinAlgError:
-        raise E.IMLRuntimeError(E.SINGULAR, hint="A is singular, so A*X = B has no unique solution")
+        return wrap(_solve_square(A, B))
+    except E.IMLRuntimeError as err:
+        err.hint = "A is singular, so A*X = B has no unique solution"
+        raise
 
 
 @builtin("GINV(A)", "Moore-Penrose generalized inverse (any shape, also singular).",

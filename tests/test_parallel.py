@@ -1,0 +1,217 @@
+"""MAPREDUCE and PARTASKS on Dask: the documented examples, reproducibility, errors, the serial
+fallback and an external `dask scheduler` + `dask worker` cluster reached with --scheduler."""
+from __future__ import annotations
+
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from helpers import run
+
+distributed = pytest.importorskip("distributed")
+from imlpy import parallel  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLES = (ROOT / "benchmarks" / "parallel_montecarlo.iml").read_text()
+MODULES = EXAMPLES.split("/* ---- driver ---- */")[0]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def two_workers():
+    """A local cluster of 2 worker processes for this file, closed at the end."""
+    old = os.environ.get("IMLPY_DASK_WORKERS")
+    os.environ["IMLPY_DASK_WORKERS"] = "2"
+    os.environ.pop("IMLPY_DASK_SCHEDULER", None)
+    parallel.shutdown()
+    yield
+    parallel.shutdown()
+    if old is None:
+        os.environ.pop("IMLPY_DASK_WORKERS", None)
+    else:
+        os.environ["IMLPY_DASK_WORKERS"] = old
+
+
+def both(code_template: str) -> tuple:
+    """Run the code on the cluster and serially (same 2 calls); return both results."""
+    par = run(MODULES + code_template.replace("OPTS", '"nthreads=2"'))
+    ser = run(MODULES + code_template.replace("OPTS", '"serial nthreads=2"'))
+    assert par.status == 0 and ser.status == 0, par.text + ser.text
+    return par, ser
+
+
+def test_sum_example_matches_formula_and_serial():
+    par, ser = both("x = 1:100001;  s = mapreduce(x, \"sumMap\", \"_SUM\", OPTS);")
+    assert par["s"] == ser["s"] == 100001 * 100002 / 2
+    assert "ran serially (option 'serial')" in ser.log and "serially" not in par.log
+
+
+def test_reducer_builtins_and_module_reducer():
+    code = """start who(x);  return( x # threadid() || numthreads() );  finish;
+              start addRows(a, b);  return( a // b );  finish;
+              v = mapreduce(10, "who", "_VCONCAT", OPTS);
+              h = mapreduce(10, "who", "_HCONCAT", OPTS);
+              mx = mapreduce(10, "who", "_MAX", OPTS);
+              mn = mapreduce(10, "who", "_MIN", OPTS);
+              m = mapreduce(10, "who", "addRows", OPTS);"""
+    par, ser = both(code)
+    for r in (par, ser):
+        np.testing.assert_array_equal(r["v"], [[10, 2], [20, 2]])
+        np.testing.assert_array_equal(r["h"], [[10, 2, 20, 2]])
+        np.testing.assert_array_equal(r["mx"], [[20, 2]])
+        np.testing.assert_array_equal(r["mn"], [[10, 2]])
+        np.testing.assert_array_equal(r["m"], [[10, 2], [20, 2]])
+
+
+def test_monte_carlo_reproducible_and_equal_to_serial():
+    code = 'call randseed(321);  s = mapreduce(4e5, "mcMap", "_SUM", OPTS);  p = mapreduce(2e5, "piMap", "_SUM", OPTS);'
+    par, ser = both(code)
+    again = run(MODULES + code.replace("OPTS", '"nthreads=2"'))
+    np.testing.assert_array_equal(par["s"], ser["s"])
+    np.testing.assert_array_equal(par["s"], again["s"])
+    np.testing.assert_array_equal(par["p"], again["p"])
+    s = par["s"].ravel()
+    assert s[0] == 4e5
+    assert abs(s[1] / s[0]) < 0.01                       # mean of N(0,1) draws, 6 standard errors
+    assert abs(s[2] / s[0] - 1) < 0.01                    # E[x^2] = 1
+    assert abs(s[3] / s[0] - 0.05) < 0.003                # P(|Z| > 1.96) = 0.05
+    assert abs(4 * par["p"][0, 0] / par["p"][0, 1] - np.pi) < 0.02
+    other = run(MODULES + code.replace("321", "322").replace("OPTS", '"nthreads=2"'))
+    assert not np.array_equal(other["s"], par["s"])       # the seed matters
+    # the two workers drew different numbers (independent streams)
+    two = run('start one(x);  y = j(1, 3);  call randgen(y, "Uniform");  return(y);  finish;'
+              'call randseed(5);  v = mapreduce(0, "one", "_VCONCAT", "nthreads=2");')
+    assert not np.array_equal(two["v"][0], two["v"][1])
+
+
+def test_partasks_toeplitz_matches_numpy_and_serial():
+    code = """N = 300;  A = toeplitz( (N:1)/100 );
+              R = partasks({"detTask" "invTask" "eigvalTask"}, [A, A, A], OPTS);
+              d = R$1;  Ainv = R$2;  ev = R$3;  k = ncol(R);"""
+    par, ser = both(code.replace(", OPTS", ", OPTS"))
+    col = np.arange(300, 0, -1) / 100
+    A = col[np.abs(np.subtract.outer(np.arange(300), np.arange(300)))]
+    for r in (par, ser):
+        assert r["d"] == pytest.approx(np.linalg.det(A), rel=1e-8)
+        np.testing.assert_allclose(r["ainv"], np.linalg.inv(A), rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(np.sort(r["ev"].ravel()), np.sort(np.linalg.eigvalsh(A)), rtol=1e-9, atol=1e-9)
+    assert par.session.globals["r"].items.__len__() == 3
+
+
+def test_modules_called_by_the_mapper_and_globals_travel():
+    code = """start scale(v) global(factor);  return( v # factor );  finish;
+              start helper(v);  return( scale(v) + 1 );  finish;
+              start viaRun(v);  run twice(v);  return( helper(v) );  finish;
+              start twice(v);  v = 2 # v;  finish;
+              factor = 10;
+              s = mapreduce(1, "viaRun", "_SUM", "nthreads=2");"""
+    r = run(code)
+    assert r.status == 0, r.text
+    assert r["s"] == 2 * (2 * 10 + 1)
+
+
+def test_worker_error_becomes_iml_error_and_program_goes_on():
+    r = run("""start badMap(x);
+                  y = x + {1 2 3};
+                  return( y * {1 2} );
+               finish;
+               z = mapreduce({1 2 3}, "badMap", "_SUM", "nthreads=2");
+               after = 1;""")
+    assert r.status == 2
+    assert "ERROR: (execution) Matrices do not conform to the operation in MAPREDUCE worker 1, module BADMAP." in r.log
+    assert "operation * at line 3" in r.log            # the position in the program, not in the shipped text
+    assert r["after"] == 1 and "z" not in r.session.globals
+    t = run('start ok(x); return(x); finish;  start bad(x); return(undefined_thing); finish;'
+            'R = partasks({"ok" "bad"}, [1, 2]);')
+    assert "in PARTASKS task 2, module BAD." in t.log and t.status == 2
+
+
+def test_timeout_is_an_error_not_a_hang():
+    t0 = time.monotonic()
+    r = run('start forever(x);  do while(1);  x = x + 1;  end;  return(x);  finish;'
+            'z = mapreduce(0, "forever", "_SUM", "nthreads=2 timeout=1");')
+    assert "MAPREDUCE did not finish within 1 seconds" in r.log and r.status == 2
+    assert time.monotonic() - t0 < 30
+    ok = run('start one(x); return(1); finish;  s = mapreduce(0, "one", "_SUM", "nthreads=2");')
+    assert ok["s"] == 2                                  # the cluster still works afterwards
+
+
+def test_argument_errors():
+    r = run('s = mapreduce(1, "nosuch", "_SUM");')
+    assert "Invocation of unresolved module NOSUCH." in r.log
+    r = run('start m(x); return(x); finish;  s = mapreduce(1, "m", "_PRODUCT");')
+    assert "Invocation of unresolved module _PRODUCT." in r.log
+    r = run('start m(x); return(x); finish;  s = mapreduce(1, "m", "_SUM", "fast");')
+    assert "option 'fast' is not one of" in r.log
+    r = run('start m(x); return(x); finish;  R = partasks({"m" "m"}, [1]);')
+    assert "2 tasks but 1 items" in r.log
+    r = run('start m(x); x = 1; finish;  s = mapreduce(1, "m", "_SUM", "serial nthreads=1");')
+    assert "Module M did not return a value" in r.log
+
+
+def test_serial_fallback_without_dask(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)     # `import distributed` -> ImportError
+    monkeypatch.setattr(parallel, "_clients", {})
+    r = run('start tid(x); return( x # threadid() ); finish;'
+            's = mapreduce(10, "tid", "_SUM", "nthreads=3");'
+            'R = partasks({"tid"}, [5]);  t = R$1;')
+    assert r["s"] == 60 and r["t"] == 5
+    assert 'NOTE: MAPREDUCE ran serially (dask is not installed: pip install "imlpy[parallel]")' in r.log
+    assert 'NOTE: PARTASKS ran serially' in r.log
+
+
+def test_information_functions_outside_parallel_code():
+    r = run("a = threadid() || numthreads() || nodeid() || numnodes();")
+    np.testing.assert_array_equal(r["a"], [[1, 1, 1, 1]])
+
+
+# ---------------------------------------------------------------- an external cluster
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_external_scheduler_and_workers_via_cli(tmp_path):
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("IMLPY_DASK_SCHEDULER", None)
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", str(port), "--dashboard-address", ":0"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for _ in range(2):
+            procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                           "--nthreads", "1", "--nworkers", "1", "--host", "127.0.0.1",
+                                           "--no-dashboard"],
+                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        client = distributed.Client(address, timeout="20s", set_as_default=False)
+        client.wait_for_workers(2, timeout=30)
+        client.close()
+        prog = tmp_path / "sum.iml"
+        prog.write_text(MODULES + 'x = 1:1000;  s = mapreduce(x, "sumMap", "_SUM");\n'
+                        'start where(x); return( numthreads() || numnodes() || nodeid() ); finish;\n'
+                        'w = mapreduce(0, "where", "_VCONCAT");\nprint s, w;\n')
+        out = subprocess.run([sys.executable, "-m", "imlpy", "run", "--scheduler", address, str(prog)],
+                             env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "500500" in out.stdout
+        assert out.stdout.split().count("2") == 2 and out.stdout.split().count("1") == 4, out.stdout
+        bad = subprocess.run([sys.executable, "-m", "imlpy", "run", "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
+                              str(prog)], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert "Cannot reach the Dask scheduler" in bad.stderr and bad.returncode == 2
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
