@@ -12,20 +12,184 @@ supported), SHOW DATASETS and SHOW CONTENTS.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 import numpy as np
 from lark import Token
 
 from . import ast as A
 from . import errors as E
-from .datasets import (as_values, close_one, current, open_dataset, select_rows, split_name,
-                       state, var_list, write_dataset)
-from .dsio import read_table
-from .values import float_repr, is_char, wrap
+from .datasets import (OpenDataSet, _check_writable, _evaluate, as_values, close_one, current, dataset_name,
+                       names_of, open_dataset, select_rows, split_name, state, var_list, write_dataset)
+from .dsio import WRITABLE, Table, format_of, read_table
+from .values import float_repr, is_char, shape_of, wrap
 
 _NOT_EQUAL = ("^=", "~=", "¬=")
 _TEXT_OPS = ("?", "^?", "=:", "^=:", "like", "^like")   # contains, begins with, LIKE (and their NOTs)
 _COMPARE = ("=", "<", "<=", ">", ">=") + _NOT_EQUAL + _TEXT_OPS
+
+
+# ---------------------------------------------------------------- CREATE and APPEND
+def do_create(session, node, env) -> None:
+    st = state(session)
+    lib_ref, member = dataset_name(session, node.dataset, env)
+    lib = st.library(lib_ref)
+    _check_writable(lib)
+    key = f"{lib.name}.{member.upper()}"
+    if key in st.open:
+        close_one(session, key, quiet=True)
+    table = Table()
+    ods = OpenDataSet(lib, member, table, "output", lib.members().get(member.upper()))
+    if _from_source(node.clauses) is not None:
+        _define_from(session, ods, _from_source(node.clauses), env)
+    elif "var" in node.clauses:
+        for name in var_list(session, node.clauses["var"], env, None):
+            kind, _, width = as_values(env.get(name.lower()), name)
+            if kind is None:             # typed by the first APPEND that gives it a value
+                ods.untyped.add(len(table.names))
+            table.add_column(name, kind or "N", width or 8)
+    else:
+        raise E.IMLRuntimeError("CREATE needs a FROM matrix or a VAR list.",
+                                hint="create ds from M[colname=names];  or  create ds var {x y};")
+    ods.deleted = np.zeros(0, dtype=bool)
+    if ods.path is not None and format_of(ods.path) not in WRITABLE:
+        ods.path = None
+    write_dataset(session, ods)          # the new (empty) data set exists from now on
+    ods.dirty = True
+    st.open[key] = ods
+    st.cur_out = key
+
+
+def _from_source(clauses: dict):
+    """The FROM clause as ([matrix names], options): FROM m[...] or FROM m1 m2 ...[...] (SAS/IML 15.1)."""
+    if "from" in clauses:
+        return [clauses["from"][0]], clauses["from"][1] or {}
+    if "from_names" in clauses:
+        return list(clauses["from_names"][0]), clauses["from_names"][1] or {}
+    return None
+
+
+def _parts(names: list, env) -> list:
+    """(name, kind, flat values, width, nrow, ncol) of each FROM matrix."""
+    parts = []
+    for name in names:
+        value = env.get(name)
+        kind, flat, width = as_values(value, name)
+        if kind is None:
+            raise E.not_set(name.upper())
+        parts.append((name, kind, flat, width) + tuple(shape_of(value)))
+    if len({p[4] for p in parts}) > 1:
+        raise E.IMLRuntimeError(E.NOT_CONFORM, hint="the FROM matrices must have the same number of rows")
+    return parts
+
+
+def _define_from(session, ods, source, env) -> None:
+    names, opts = source
+    parts = _parts(names, env)
+    ncol = sum(p[5] for p in parts)
+    colnames = [f"COL{i + 1}" for i in range(ncol)]
+    rowname = None
+    for opt, expr in opts.items():
+        key = {"c": "colname", "r": "rowname"}.get(opt, opt)
+        if key == "colname":
+            colnames = names_of(_evaluate(session, expr, env))
+            if len(colnames) < ncol:
+                colnames += [f"COL{i + 1}" for i in range(len(colnames), ncol)]
+        elif key == "rowname":
+            rowname = expr
+    if rowname is not None:
+        rv = _evaluate(session, rowname, env)
+        label = rowname.spelling if isinstance(rowname, A.Var) else "ROWNAME"
+        ods.table.add_column(label, "C", max(rv.dtype.itemsize // 4, 1) if is_char(rv) else 8)
+        ods.rowname_col = True
+    k = 0
+    for _, kind, _, width, _, cols in parts:
+        for _ in range(cols):
+            ods.table.add_column(colnames[k], kind, width)
+            k += 1
+    ods.from_name = (names, rowname)
+
+
+def do_append(session, node, env) -> None:
+    ods = current(session, "out")
+    table = ods.table
+    source = _from_source(node.clauses)
+    if source is None and ods.from_name is not None and "var" not in node.clauses:
+        source = (ods.from_name[0], {"rowname": ods.from_name[1]} if ods.from_name[1] is not None else {})
+    if source is not None:
+        new = _rows_from_matrix(session, ods, source, env)
+    else:
+        names = (var_list(session, node.clauses["var"], env, table) if "var" in node.clauses else table.names)
+        new = _rows_from_vectors(ods, names, env)
+    if new is None:
+        return
+    for j, values in enumerate(new):
+        table.cols[j] = np.concatenate([table.cols[j], values]) if table.kinds[j] == "N" else \
+            np.concatenate([table.cols[j].astype(str), values.astype(str)])
+    added = len(new[0]) if new else 0
+    ods.deleted = np.concatenate([ods.deleted, np.zeros(added, dtype=bool)])
+    ods.pointer = table.nobs
+    ods.dirty = True
+
+
+def _fit(kind_wanted, kind, values, n, width, name):
+    if kind is None:
+        return np.full(n, np.nan) if kind_wanted == "N" else np.full(n, "", dtype="<U1")
+    if kind != kind_wanted:
+        raise E.IMLRuntimeError(f"Type mismatch for variable {name.upper()}: the data set has it as "
+                                f"{'numeric' if kind_wanted == 'N' else 'character'}.")
+    if kind == "C":
+        values = np.array([str(v)[:width] for v in values], dtype=str)
+    if len(values) == n:
+        return values
+    if len(values) == 1:
+        return np.repeat(values, n)
+    pad = np.full(n - len(values), np.nan) if kind == "N" else np.full(n - len(values), "")
+    return np.concatenate([values, pad])
+
+
+def _rows_from_vectors(ods, names, env) -> Optional[list]:
+    table = ods.table
+    got = {}
+    for name in names:
+        j = table.index(name)
+        if j < 0:
+            raise E.IMLRuntimeError(f"Variable {name.upper()} is not on file {ods.key}.")
+        got[j] = as_values(env.get(name.lower()), name)
+        if j in ods.untyped and got[j][0] is not None:
+            ods.untyped.discard(j)
+            if table.nobs == 0 and got[j][0] == "C":
+                table.kinds[j], table.widths[j] = "C", got[j][2]
+                table.cols[j] = np.zeros(0, dtype="<U1")
+    n = max((len(v[1]) for v in got.values() if v[0] is not None), default=0)
+    if n == 0:
+        return None
+    return [_fit(table.kinds[j], *(got.get(j) or (None, None, 0))[:2], n, table.widths[j], table.names[j])
+            for j in range(len(table.names))]
+
+
+def _rows_from_matrix(session, ods, source, env) -> Optional[list]:
+    table = ods.table
+    names, opts = source
+    parts = _parts(names, env)
+    nrow, ncol = parts[0][4], sum(p[5] for p in parts)
+    first = 1 if ods.rowname_col else 0
+    if ncol != len(table.names) - first:
+        raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{' '.join(names).upper()}: {ncol} columns; {ods.key} has "
+                                f"{len(table.names) - first} variables to fill")
+    out = []
+    if first:
+        rexpr = (opts or {}).get("rowname") or (opts or {}).get("r")
+        rv = _evaluate(session, rexpr, env) if rexpr is not None else None
+        rk, rflat, _ = as_values(rv, "rowname")
+        out.append(_fit("C", rk, rflat, nrow, table.widths[0], table.names[0]))
+    j = first
+    for _, kind, flat, _, rows, cols in parts:
+        grid = flat.reshape(rows, cols)
+        for c in range(cols):
+            out.append(_fit(table.kinds[j], kind, grid[:, c], nrow, table.widths[j], table.names[j]))
+            j += 1
+    return out
 
 
 # ---------------------------------------------------------------- WHERE
@@ -259,7 +423,6 @@ def do_sort(session, node, env) -> None:
         descending = False
     order = np.lexsort(keys[::-1]) if keys else np.arange(table.nobs)
     out = split_name(m.group("out")) if m.group("out") else src
-    from .datasets import OpenDataSet, _check_writable
     lib = st.library(out[0])
     _check_writable(lib)
     target = OpenDataSet(lib, out[1], table.take(order), "output", lib.members().get(out[1].upper()))
@@ -271,7 +434,7 @@ def do_unsupported(session, node, env) -> None:
     session.note(f"The {node.action.upper()} statement is not supported by imlpy and was skipped.")
 
 
-ACTIONS = {"delete": do_delete, "purge": do_purge, "replace": do_replace, "find": do_find, "list": do_list,
+ACTIONS = {"create": do_create, "append": do_append, "delete": do_delete, "purge": do_purge, "replace": do_replace, "find": do_find, "list": do_list,
            "sort": do_sort, "summary": do_unsupported, "index": do_unsupported}
 
 

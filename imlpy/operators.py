@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from . import errors as E
+from . import lazykron
 from .values import (EMPTY, IMLList, as_array, char_width, check_allocation, is_char, missing_order,
                      numeric_array, shape_of, wrap)
 
@@ -137,10 +138,9 @@ def kron(a, b):
     if is_char(a) or is_char(b):
         raise E.IMLRuntimeError(E.NEED_NUMERIC, hint="@ (the Kronecker product) multiplies numbers: both operands must be numeric")
     A, B = numeric_array(a), numeric_array(b)
-    if A.size * B.size < 4096:                      # small: no bookkeeping at all
+    if A.size * B.size < lazykron.LAZY_MIN_ELEMENTS:     # small: formed at once
         return wrap(kron_arrays(A, B))
-    from . import lazykron
-    return wrap(lazykron.make(A, B))
+    return lazykron.KronMatrix(A, B)
 
 
 def kron_arrays(A: np.ndarray, B: np.ndarray) -> np.ndarray:

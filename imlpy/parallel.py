@@ -203,7 +203,7 @@ def get_client(address: Optional[str]):
             _close(key)
         if address:
             try:
-                client = distributed.Client(address, timeout="10s", set_as_default=False)
+                client = distributed.Client(address, timeout=_connect_timeout(), set_as_default=False)
             except (OSError, TimeoutError) as exc:
                 raise E.IMLRuntimeError(f"Cannot reach the Dask scheduler at {address}.",
                                         hint=f"{type(exc).__name__}: {exc}") from None
@@ -216,6 +216,14 @@ def get_client(address: Optional[str]):
             client = distributed.Client(cluster, set_as_default=False)
             _clients[key] = (client, cluster)
     return client
+
+
+def _connect_timeout() -> str:
+    """Seconds to wait for a remote scheduler (IMLPY_DASK_CONNECT_TIMEOUT, default 10)."""
+    try:
+        return f"{max(0.5, float(os.environ.get('IMLPY_DASK_CONNECT_TIMEOUT', '10'))):g}s"
+    except ValueError:
+        return "10s"
 
 
 def _close(key: str) -> None:

@@ -665,7 +665,7 @@ def parse_program(source: str) -> Iterator[Chunk]:
         try:
             yield fast_parse(text)          # the common core, ~20x faster (imlpy/fastparse.py)
             return
-        except Bail:                        # anything else: the grammar decides
+        except (Bail, RecursionError):      # anything else (or too deep for it): the grammar decides
             pass
     yield from _parse_chunks(text, source)
 
@@ -703,6 +703,8 @@ class _LiteralFailure(Exception):
 def _transform(tree: Tree, text: str) -> list:
     try:
         return ToAst(text).transform(tree)
+    except RecursionError:
+        raise _too_deep(tree, text)
     except Exception as exc:   # lark wraps errors raised in callbacks
         inner = getattr(exc, "orig_exc", exc)
         if isinstance(inner, LiteralError):
@@ -711,6 +713,27 @@ def _transform(tree: Tree, text: str) -> list:
             offset = sum(len(l) + 1 for l in lines[:inner.line - 1]) + inner.column
             raise _LiteralFailure(IMLSyntaxError(inner.message, inner.line, inner.column, src), offset)
         raise
+
+
+def _too_deep(tree: Tree, text: str) -> "_LiteralFailure":
+    """The syntax error "statement too deeply nested" at the first statement Python cannot transform."""
+    from .limits import TOO_DEEP
+    bad = tree
+    for child in getattr(tree, "children", []):
+        try:
+            ToAst(text).transform(child) if isinstance(child, Tree) else None
+        except RecursionError:
+            bad = child
+            break
+        except Exception:
+            continue
+    meta = getattr(bad, "meta", None)
+    line, column = getattr(meta, "line", 1), getattr(meta, "column", 1)
+    end = getattr(meta, "end_pos", None)
+    lines = text.splitlines()
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    offset = end - 1 if end else len(text)
+    return _LiteralFailure(IMLSyntaxError(f"{TOO_DEEP.capitalize()}.", line, column, src[:200]), offset)
 
 
 def parse(source: str) -> list:

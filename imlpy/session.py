@@ -111,7 +111,7 @@ class Session:
             return
         except RecursionError:
             from .limits import TOO_DEEP
-            self.report_syntax(E.IMLSyntaxError(f"The {TOO_DEEP}.", node.line, node.column))
+            self.report_syntax(E.IMLSyntaxError(f"{TOO_DEEP.capitalize()}.", node.line, node.column))
             return
         snapshot = dict(self.globals)
         self._warned.clear()

@@ -23,7 +23,7 @@ import numpy as np
 from . import ast as A
 from . import errors as E
 from .dsio import atomic_write
-from .values import EMPTY, IMLList, char_matrix, is_char, wrap
+from .values import IMLList, char_matrix, is_char, wrap
 
 MODULE_EXT, NUM_EXT, CHAR_EXT = ".module.iml", ".npy", ".char.json"
 
@@ -229,4 +229,4 @@ def show_storage(session) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-__all__ = ["install", "handle", "show_storage", "catalog_dir", "EMPTY"]
+__all__ = ["install", "handle", "show_storage", "catalog_dir"]

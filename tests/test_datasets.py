@@ -169,3 +169,23 @@ def test_errors_are_sas_errors_not_tracebacks():
     assert "internal error" not in r.log and "Traceback" not in r.text
     r = run("use sashelp.class; read all var {name age} into m; close;")
     assert "same type" in r.log
+
+
+def test_where_text_operators_nobs_and_several_from_matrices():
+    r = run("""use sashelp.class nobs n;
+               read all var {name} where(name ? "an") into a;
+               read all var {name} where(name =: "J") into b;
+               read all var {name} where(name like "%e_") into c;
+               read all var {name} where(name not contains "a") into d;
+               close;
+               x = {1 2, 3 4}; s = {"a", "b"};
+               create two from s x[c={"lab" "p" "q"}]; append from s x; close two;
+               use two; read all var _all_; close;""")
+    assert r.status == 0, r.log
+    names = [c[0] for c in CLASS]
+    assert r["n"] == 19
+    assert strings(r["a"]) == [n for n in names if "an" in n]
+    assert strings(r["b"]) == [n for n in names if n.startswith("J")]
+    assert strings(r["c"]) == [n for n in names if len(n) >= 2 and n[-2] == "e"]
+    assert strings(r["d"]) == [n for n in names if "a" not in n]
+    assert strings(r["lab"]) == ["a", "b"] and list(r["q"].ravel()) == [2, 4]

@@ -182,6 +182,7 @@ def test_external_scheduler_and_workers_via_cli(tmp_path):
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("IMLPY_DASK_SCHEDULER", None)
+    env["IMLPY_DASK_CONNECT_TIMEOUT"] = "2"
     address = f"tcp://127.0.0.1:{port}"
     procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                                "--port", str(port), "--dashboard-address", ":0"],
@@ -189,12 +190,11 @@ def test_external_scheduler_and_workers_via_cli(tmp_path):
     try:
         for _ in range(2):
             procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
-                                           "--nthreads", "1", "--nworkers", "1", "--host", "127.0.0.1",
+                                           "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
                                            "--no-dashboard"],
                                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         client = distributed.Client(address, timeout="20s", set_as_default=False)
         client.wait_for_workers(2, timeout=30)
-        client.close()
         prog = tmp_path / "sum.iml"
         prog.write_text(MODULES + 'x = 1:1000;  s = mapreduce(x, "sumMap", "_SUM");\n'
                         'start where(x); return( numthreads() || numnodes() || nodeid() ); finish;\n'
@@ -204,14 +204,20 @@ def test_external_scheduler_and_workers_via_cli(tmp_path):
         assert out.returncode == 0, out.stdout + out.stderr
         assert "500500" in out.stdout
         assert out.stdout.split().count("2") == 2 and out.stdout.split().count("1") == 4, out.stdout
-        bad = subprocess.run([sys.executable, "-m", "imlpy", "run", "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
-                              str(prog)], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
-        assert "Cannot reach the Dask scheduler" in bad.stderr and bad.returncode == 2
+        client.shutdown()                                # scheduler and workers stop
+        client.close()
     finally:
-        for p in reversed(procs):
-            p.terminate()
         for p in procs:
             try:
-                p.wait(timeout=15)
+                p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
+
+
+def test_unreachable_scheduler_is_an_iml_error(monkeypatch):
+    monkeypatch.setenv("IMLPY_DASK_SCHEDULER", f"tcp://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("IMLPY_DASK_CONNECT_TIMEOUT", "1")
+    r = run('start one(x); return(1); finish;  s = mapreduce(0, "one", "_SUM");  after = 1;')
+    assert "ERROR: (execution) Cannot reach the Dask scheduler at tcp://127.0.0.1:" in r.log
+    assert r.status == 2 and r["after"] == 1
