@@ -135,6 +135,12 @@ def matmul(a, b):
 
 
 def kron(a, b):
+    if (type(a) is np.ndarray and type(b) is np.ndarray and a.dtype.kind == "f" and b.dtype.kind == "f"
+            and 0 < a.size * b.size < min(4096, lazykron.LAZY_MIN_ELEMENTS)):
+        # the small-product fast path (per-operation overhead matters in loops)
+        n, p = a.shape
+        m, q = b.shape
+        return (a[:, None, :, None] * b[None, :, None, :]).reshape(n * m, p * q)
     if is_char(a) or is_char(b):
         raise E.IMLRuntimeError(E.NEED_NUMERIC, hint="@ (the Kronecker product) multiplies numbers: both operands must be numeric")
     A, B = numeric_array(a), numeric_array(b)

@@ -211,7 +211,7 @@ def get_client(address: Optional[str]):
         else:
             import logging
             cluster = distributed.LocalCluster(n_workers=local_workers(), threads_per_worker=1,
-                                               processes=True, dashboard_address=None,
+                                               processes=True, dashboard_address=":0",
                                                silence_logs=logging.ERROR)
             client = distributed.Client(cluster, set_as_default=False)
             _clients[key] = (client, cluster)
@@ -308,10 +308,19 @@ def plan(session, fname: str, opts: dict):
         if opts["serial"]:
             session.note(f"{fname} ran serially (option 'serial').")
         return None, opts["nthreads"] or local_workers(), []
+    address = scheduler_address(session)
     try:
-        client = get_client(scheduler_address(session))
+        client = get_client(address)
     except ImportError:
         session.note(f"{fname} ran serially (dask is not installed: {INSTALL_HINT})")
+        return None, opts["nthreads"] or local_workers(), []
+    except E.IMLRuntimeError:
+        raise
+    except Exception as exc:                    # the local cluster could not start
+        if address:
+            raise E.IMLRuntimeError(f"Cannot use the Dask scheduler at {address}.",
+                                    hint=f"{type(exc).__name__}: {exc}") from None
+        session.note(f"{fname} ran serially (a local Dask cluster could not start: {type(exc).__name__}: {exc})")
         return None, opts["nthreads"] or local_workers(), []
     total, hosts = cluster_threads(client)
     return client, opts["nthreads"] or total, hosts

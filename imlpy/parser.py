@@ -284,6 +284,10 @@ class ToAst(Transformer):
         expr, opts = ch
         return A.PrintItem("expr", expr, opts or {})
 
+    def print_literal(self, meta, ch):
+        value, opts = ch
+        return A.PrintItem("expr", value, opts or {})
+
     def print_text(self, meta, ch):
         return A.PrintItem("text", unquote(ch[0]))
 
@@ -707,6 +711,8 @@ def _transform(tree: Tree, text: str) -> list:
         raise _too_deep(tree, text)
     except Exception as exc:   # lark wraps errors raised in callbacks
         inner = getattr(exc, "orig_exc", exc)
+        if isinstance(inner, RecursionError):
+            raise _too_deep(tree, text)
         if isinstance(inner, LiteralError):
             lines = text.splitlines()
             src = lines[inner.line - 1] if 0 < inner.line <= len(lines) else ""
@@ -725,8 +731,10 @@ def _too_deep(tree: Tree, text: str) -> "_LiteralFailure":
         except RecursionError:
             bad = child
             break
-        except Exception:
-            continue
+        except Exception as exc:
+            if isinstance(getattr(exc, "orig_exc", None), RecursionError):
+                bad = child
+                break
     meta = getattr(bad, "meta", None)
     line, column = getattr(meta, "line", 1), getattr(meta, "column", 1)
     end = getattr(meta, "end_pos", None)

@@ -131,6 +131,7 @@ def test_worker_error_becomes_iml_error_and_program_goes_on():
     assert "in PARTASKS task 2, module BAD." in t.log and t.status == 2
 
 
+@pytest.mark.slow
 def test_timeout_is_an_error_not_a_hang():
     t0 = time.monotonic()
     r = run('start forever(x);  do while(1);  x = x + 1;  end;  return(x);  finish;'

@@ -46,3 +46,30 @@ def mod(x, d):
     with np.errstate(all="ignore"):
         r = np.fmod(A, D)
     return wrap(np.where(D == 0, np.nan, r))
+
+
+# Trigonometric and hyperbolic functions (Base SAS names; arguments outside the domain of an
+# inverse function are SAS's 'Invalid argument to function' error).
+_register("SIN(x)", "Sine of each element (radians).", np.sin,
+          example=("print (sin({0 1.5707963}));", "        0         1\n"))
+_register("COS(x)", "Cosine of each element (radians).", np.cos)
+_register("TAN(x)", "Tangent of each element (radians).", np.tan)
+_register("ARSIN(x)", "Arcsine of each element, for -1 <= x <= 1.", np.arcsin, lambda a: np.abs(a) <= 1)
+_register("ARCOS(x)", "Arccosine of each element, for -1 <= x <= 1.", np.arccos, lambda a: np.abs(a) <= 1)
+_register("ATAN(x)", "Arctangent of each element.", np.arctan)
+_register("SINH(x)", "Hyperbolic sine of each element.", np.sinh)
+_register("COSH(x)", "Hyperbolic cosine of each element.", np.cosh)
+_register("TANH(x)", "Hyperbolic tangent of each element.", np.tanh)
+_register("ARSINH(x)", "Inverse hyperbolic sine of each element.", np.arcsinh)
+_register("ARCOSH(x)", "Inverse hyperbolic cosine of each element, for x >= 1.", np.arccosh, lambda a: a >= 1)
+_register("ARTANH(x)", "Inverse hyperbolic tangent of each element, for -1 < x < 1.", np.arctanh, lambda a: np.abs(a) < 1)
+_register("LOG1PX(x)", "log(1 + x), accurate for small x (x > -1).", np.log1p, lambda a: a > -1)
+
+
+@builtin("ATAN2(y, x)", "Arctangent of y/x in the right quadrant (radians), elementwise.")
+def atan2(y, x):
+    Y, X = num(y), num(x)
+    from ..operators import check_conform
+    check_conform("ATAN2", Y, X)
+    with np.errstate(all="ignore"):
+        return wrap(np.arctan2(Y, X))

@@ -58,7 +58,7 @@ def mapreduce(session, map_arg, mapper, reducer, options=None):
          session=True, partial=PAR_PARTIAL,
          example=("start twice(x);\n   return( 2*x );\nfinish;\nstart neg(x);\n   return( -x );\nfinish;\n"
                   "R = partasks({\"twice\" \"neg\"}, [3, 4], \"serial\");\nprint (R$1) (R$2);",
-                  "        6        -4\n\n"))
+                  "        6         -4\n\n"))
 def partasks(session, tasks, task_args, options=None):
     from .. import parallel as P
     if not is_char(tasks):
