@@ -112,16 +112,7 @@ def unresolved(name: str, builtin: Optional[Builtin], node) -> E.IMLRuntimeError
 def _call_simple(mod, args, refs, names, env, stack, positions, node):
     """The fast path of a function module call: every parameter given, nothing skipped."""
     local = dict(zip(mod.param_names, args))
-    stack.append(mod.simple_frame)
-    try:
-        result = mod.run_body(local)
-    except E.ReturnSignal as r:
-        result = r.value
-    except E.IMLRuntimeError as err:
-        err.traceback.append(mod.name)
-        raise
-    finally:
-        stack.pop()
+    result = _body(mod, local, mod.simple_frame, stack)
     seen = None
     for i in positions:                     # by reference: copy changed parameters back
         ref = refs[i]
@@ -141,9 +132,7 @@ def _call_simple(mod, args, refs, names, env, stack, positions, node):
                 else:
                     table[key] = new
     if result is None:
-        raise E.IMLRuntimeError(f"Module {mod.name.upper()} did not return a value.",
-                                hint="a module used in an expression must end with RETURN(value)"
-                                ).at_operation(mod.name.upper(), node)
+        raise _no_value(mod, node)
     return result
 
 
@@ -252,19 +241,27 @@ def _run(session, mod: Module, local: dict, frame: Optional[Frame], want_value: 
         raise E.IMLRuntimeError("Module calls are nested too deeply (recursion limit reached).",
                                 hint=f"more than {MAX_DEPTH} module calls are active; is {mod.name.upper()} calling itself without end?"
                                 ).at_operation(mod.name.upper(), node)
+    result = _body(mod, local, frame, stack)
+    if want_value and result is None:
+        raise _no_value(mod, node)
+    return result
+
+
+def _body(mod: Module, local: dict, frame, stack: list):
+    """Run a module body in `local`; its RETURN value (None for a subroutine)."""
     stack.append(frame)
-    result = None
     try:
-        result = mod.run_body(local)
+        return mod.run_body(local)
     except E.ReturnSignal as r:
-        result = r.value
+        return r.value
     except E.IMLRuntimeError as err:
         err.traceback.append(mod.name)
         raise
     finally:
         stack.pop()
-    if want_value and result is None:
-        raise E.IMLRuntimeError(f"Module {mod.name.upper()} did not return a value.",
-                                hint="a module used in an expression must end with RETURN(value)"
-                                ).at_operation(mod.name.upper(), node)
-    return result
+
+
+def _no_value(mod: Module, node) -> E.IMLRuntimeError:
+    return E.IMLRuntimeError(f"Module {mod.name.upper()} did not return a value.",
+                             hint="a module used in an expression must end with RETURN(value)"
+                             ).at_operation(mod.name.upper(), node)

@@ -333,12 +333,17 @@ def _arith(pyop):
             if type(a) is float and type(b) is float:
                 r = pyop(a, b)
                 return r if r == r else NAN    # SAS: arithmetic on missing gives plain missing
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return run
     return make
+
+
+def _fallback(slow, fail, a, b):
+    """The matrix (non-scalar) path of an operator, with the operator's position on errors."""
+    try:
+        return slow(a, b)
+    except E.IMLRuntimeError as err:
+        raise fail(err, a, b)
 
 
 _ARITH_OPS = {"+": operator.add, "-": operator.sub, "#": operator.mul, "*": operator.mul}
@@ -361,10 +366,7 @@ def _arith_direct(op, node, slow, fail):
             if type(a) is float and type(b) is float:
                 r = pyop(a, b)
                 return r if r == r else NAN
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return var_var
     if isinstance(left, A.Var) and isinstance(right, A.Const) and type(right.value) is float:
         ln, b = left.name, right.value
@@ -377,10 +379,7 @@ def _arith_direct(op, node, slow, fail):
             if type(a) is float:
                 r = pyop(a, b)
                 return r if r == r else NAN
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return var_const
     if isinstance(left, A.Const) and type(left.value) is float and isinstance(right, A.Var):
         a, rn = left.value, right.name
@@ -393,10 +392,7 @@ def _arith_direct(op, node, slow, fail):
             if type(b) is float:
                 r = pyop(a, b)
                 return r if r == r else NAN
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return const_var
     return None
 
@@ -416,10 +412,7 @@ def _compare(pyop):
             b = right(env)
             if type(a) is float and type(b) is float and a == a and b == b:
                 return 1.0 if pyop(a, b) else 0.0
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return run
     return make
 
@@ -433,10 +426,7 @@ def _logic(both: bool):
                 ta = a != 0.0 and a == a
                 tb = b != 0.0 and b == b
                 return 1.0 if ((ta and tb) if both else (ta or tb)) else 0.0
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return run
     return make
 
@@ -448,10 +438,7 @@ def _minmax(is_max: bool):
             b = right(env)
             if type(a) is float and type(b) is float and a == a and b == b:
                 return (a if a >= b else b) if is_max else (a if a <= b else b)
-            try:
-                return slow(a, b)
-            except E.IMLRuntimeError as err:
-                raise fail(err, a, b)
+            return _fallback(slow, fail, a, b)
         return run
     return make
 
@@ -468,10 +455,7 @@ def _pow(left, right, slow, fail):
             if type(r) is float and r == r:
                 return r
             return NAN                       # complex or undefined: missing
-        try:
-            return slow(a, b)
-        except E.IMLRuntimeError as err:
-            raise fail(err, a, b)
+        return _fallback(slow, fail, a, b)
     return run
 
 
