@@ -94,7 +94,10 @@ def mean(x, method=None, param=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if m.startswith("arith"):
-            return wrap(np.nanmean(A, axis=0).reshape(1, -1))
+            means = A.mean(axis=0)           # fast path; NaN only where a column has missing values
+            if np.isnan(means).any():
+                means = np.nanmean(A, axis=0)
+            return wrap(means.reshape(1, -1))
         frac = 0.1 if param is None else float(num(param).flat[0])
         out = []
         for col in A.T:
@@ -116,6 +119,10 @@ def mean(x, method=None, param=None):
 
 
 def _var(A):
+    if A.shape[0] >= 2:
+        v = A.var(axis=0, ddof=1)           # fast path when no column has missing values
+        if not np.isnan(v).any():
+            return v.reshape(1, -1)
     out = []
     for col in A.T:
         v = col[~np.isnan(col)]
