@@ -63,8 +63,33 @@ def operands_of(args: list, values: list) -> list:
 
 
 # ---------------------------------------------------------------- functions in expressions
+def _frame_inquiry(compiler, node: A.Call) -> Optional[Callable]:
+    """ISSKIPPED(arg) and PARENTNAME("arg") ask about the running module call itself."""
+    session = compiler.session
+    if node.name == "isskipped" and len(node.args) == 1 and isinstance(node.args[0], A.Var):
+        param = node.args[0].name
+
+        def isskipped(env):
+            frame = session.call_stack[-1] if session.call_stack else None
+            return 1.0 if frame is not None and param in frame.skipped else 0.0
+        return isskipped
+    if node.name == "parentname" and len(node.args) == 1:
+        arg = compiler.expr(node.args[0])
+
+        def parentname(env):
+            from .values import char_scalar, to_str
+            frame = session.call_stack[-1] if session.call_stack else None
+            name = frame.parent_names.get(to_str(arg(env)).lower(), "") if frame is not None else ""
+            return char_scalar(name.upper() if name else " ")
+        return parentname
+    return None
+
+
 def compile_function_call(compiler, node: A.Call) -> Callable:
     session = compiler.session
+    inquiry = _frame_inquiry(compiler, node)
+    if inquiry is not None and node.name not in session.modules:
+        return inquiry
     modules = session.modules
     name = node.name
     values, refs, names = compile_arguments(compiler, node.args)

@@ -113,3 +113,16 @@ def test_matrix_power_and_transpose():
     r = run("a = {2 1, 1 2}; b = a**2; c = a**(-1); d = a`;")
     assert r["b"].tolist() == [[5, 4], [4, 5]]
     assert np.allclose(r["c"], np.linalg.inv([[2, 1], [1, 2]]))
+
+
+def test_isskipped_and_parentname():
+    r = run('start f(a, b=5); s = isskipped(b); p = parentname("a"); return(s || (p = "X")); finish;'
+            'x = 1; r1 = f(x); r2 = f(x, 2); r3 = f(3);')
+    assert r["r1"].tolist() == [[1, 1]] and r["r2"].tolist() == [[0, 1]] and r["r3"].tolist() == [[1, 0]]
+
+
+def test_keyword_value_arguments_for_builtins():
+    r = run('start g(x); return(exp(-x##2/2)); finish; call quad(v, "g", {.M .P}) peak=0.5;')
+    assert abs(r["v"] - (2 * 3.141592653589793) ** 0.5) < 1e-6
+    bad = run('start g(x); return(x); finish; call quad(v, "g", {0 1}) nosuch=1;')
+    assert "QUAD has no argument named NOSUCH" in bad.log

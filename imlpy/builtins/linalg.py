@@ -318,6 +318,8 @@ def norm(x, method=None):
             raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"NORM: unknown vector norm '{key}' (use L1, L2, LInf or a number p >= 1)")
         return float(np.linalg.norm(A.reshape(-1), _VNORM[key]))
     table = {"FROBENIUS": "fro", "L1": 1, "L2": 2, "LINF": np.inf}
+    if len(key) >= 4 and "FROBENIUS".startswith(key):    # SAS programs write 'FROB'
+        key = "FROBENIUS"
     if key not in table:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"NORM: unknown matrix norm '{key}' (use Frobenius, L1, L2 or LInf)")
     return float(np.linalg.norm(A, table[key]))

@@ -70,8 +70,7 @@ class Builtin:
                 return answer
             args = [a.materialize() if hasattr(a, "materialize") else a for a in args]
         if kwargs and not self.keywords:
-            raise E.IMLRuntimeError(f"{self.name.upper()} does not take keyword options.",
-                                    hint=f"options given: {', '.join(k.upper() for k in kwargs)}")
+            args, kwargs = self.place_keywords(args, kwargs)
         try:
             if self.needs_session:
                 return self.fn(session, *args, **kwargs) if kwargs else self.fn(session, *args)
@@ -80,6 +79,24 @@ class Builtin:
             raise
         except (np.linalg.LinAlgError, ValueError, ZeroDivisionError, OverflowError, FloatingPointError) as exc:
             raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=_plain(exc))
+
+    def place_keywords(self, args: list, kwargs: dict):
+        """SAS: optional arguments may also be given as keyword=value after the call
+        (`call quad(r, "f", d) peak=0.1;`); put each in its position in the signature."""
+        names = parameter_names(self.signature)
+        args = list(args)
+        for key, value in kwargs.items():
+            if key not in names:
+                raise E.IMLRuntimeError(f"{self.name.upper()} has no argument named {key.upper()}.",
+                                        hint=f"its arguments are {self.signature}")
+            pos = names.index(key)
+            if pos < len(args) and args[pos] is not None:
+                raise E.IMLRuntimeError(f"The argument {key.upper()} of {self.name.upper()} is given twice.")
+            args.extend([None] * (pos + 1 - len(args)))
+            args[pos] = value
+        if self.max_args is not None and len(args) > self.max_args:
+            raise E.IMLRuntimeError(E.WRONG_ARGS, hint=self.signature)
+        return args, {}
 
     def help_text(self) -> str:
         lines = [f"{self.signature}" + ("   (CALL subroutine)" if self.kind == "call" else ""),
@@ -102,6 +119,20 @@ def _plain(exc: Exception) -> str:
 
 
 _ARG_SPLIT = re.compile(r"[,<>]")
+_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parameter_names(signature: str) -> list:
+    """Argument names of a documentation-style signature, lower-cased, in order."""
+    m = re.search(r"\((.*)\)", signature)
+    if not m:
+        return []
+    names = []
+    for part in _ARG_SPLIT.split(m.group(1)):
+        found = _PARAM.search(part.replace("...", ""))
+        if found:
+            names.append(found.group(0).lower())
+    return names
 
 
 def arity(signature: str) -> tuple:
@@ -174,3 +205,17 @@ def lookup_help(name: str) -> Optional[str]:
     if name.lower() in NOT_YET:
         return f"{name.upper()}: not implemented yet in imlpy. ({NOT_YET[name.lower()]})\n"
     return None
+
+
+def _evaluator_handled(*args):
+    raise E.IMLRuntimeError("This function can only be used inside a module.")
+
+
+# ISSKIPPED and PARENTNAME are answered by the evaluator (they look at the running module call);
+# these entries give them help text and completion.
+REGISTRY["isskipped"] = Builtin("isskipped", _evaluator_handled, "function", "ISSKIPPED(arg)",
+                                "Inside a module: 1 if the optional argument arg was skipped by the caller, else 0.",
+                                1, 1, family="modules")
+REGISTRY["parentname"] = Builtin("parentname", _evaluator_handled, "function", 'PARENTNAME("arg")',
+                                 "Inside a module: the name of the caller's matrix passed as argument arg (blank for an expression).",
+                                 1, 1, family="modules")
