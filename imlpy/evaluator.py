@@ -52,6 +52,8 @@ class Module:
         params = node.params
         self.param_names = [p.name for p in params] if params else []
         self.simple_arity = len(params) if params else (-1 if params is None else 0)
+        if "parentname" in (node.source or "").lower() or not node.source:
+            self.simple_arity = -2     # PARENTNAME needs the full call frame
         from .calls import Frame
         self.simple_frame = Frame(self, set(), {})
 
