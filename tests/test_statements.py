@@ -126,3 +126,14 @@ def test_keyword_value_arguments_for_builtins():
     assert abs(r["v"] - (2 * 3.141592653589793) ** 0.5) < 1e-6
     bad = run('start g(x); return(x); finish; call quad(v, "g", {0 1}) nosuch=1;')
     assert "QUAD has no argument named NOSUCH" in bad.log
+
+
+def test_apply_calls_a_module_elementwise():
+    r = run('start hyp(a, b); return(sqrt(a##2 + b##2)); finish; h = apply("hyp", {3 5, 8 7}, {4 12, 15 24});')
+    assert r["h"].tolist() == [[5, 13], [17, 25]]
+
+
+def test_call_execute_runs_statements_and_reports_their_errors():
+    r = run('call execute("z = 6 # 7;", "w = z + 1;"); call execute("q = {1 2} * {3 4};"); after = 1;')
+    assert r["z"] == 42 and r["w"] == 43 and r["after"] == 1
+    assert "A statement run by EXECUTE failed" in r.log and "q" not in r.session.globals
