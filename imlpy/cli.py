@@ -17,6 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"imlpy {__version__}")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     p.add_argument("--no-color", action="store_true", help="REPL without syntax colouring")
+    _limit_options(p)
     sub = p.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run IML programs")
     run.add_argument("files", nargs="+")
@@ -25,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--plots", metavar="DIR", help="write plots (CALL SCATTER, HEATMAPCONT ...) into DIR")
     run.add_argument("--work", metavar="DIR", help="folder of the WORK library (default: a temporary folder)")
     run.add_argument("--storage", metavar="DIR", help="folder of STORE/LOAD catalogs (default: $IMLPY_STORAGE)")
+    _limit_options(run, "_run")
+    run.add_argument("--time-limit", metavar="SECONDS", type=_seconds,
+                     help="stop the run with an error after SECONDS of wall-clock time (exit status 2)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="run MAPREDUCE/PARTASKS on this Dask cluster, "
                      "e.g. tcp://host:8786 (default: $IMLPY_DASK_SCHEDULER, else a local cluster)")
     check = sub.add_parser("check", help="parse IML programs and report every syntax error")
@@ -43,16 +47,58 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _size(text: str) -> int:
+    from .limits import parse_size
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
+
+
+def _limit_options(parser, suffix: str = "") -> None:
+    """--max-memory, --sandbox and --allow, before or after the command (`imlpy --sandbox run f.iml`)."""
+    parser.add_argument("--max-memory", metavar="SIZE", type=_size, dest="max_memory" + suffix,
+                        help="refuse values beyond SIZE (e.g. 2G, 500M) with an IML error "
+                             "(default: 80%% of the memory available)")
+    parser.add_argument("--sandbox", action="store_true", dest="sandbox" + suffix,
+                        help="no files outside the session's own folder, no SUBMIT, X or %%INCLUDE")
+    parser.add_argument("--allow", metavar="DIR", action="append", dest="allow" + suffix,
+                        help="with --sandbox: a folder the session may also use (repeatable)")
+
+
+def _apply_limits(args) -> None:
+    from .limits import apply_memory_limit
+    from .sandbox import set_default
+    memory = getattr(args, "max_memory_run", None) or args.max_memory
+    if memory:
+        apply_memory_limit(memory)
+    allow = (args.allow or []) + (getattr(args, "allow_run", None) or [])
+    if args.sandbox or getattr(args, "sandbox_run", False):
+        set_default(allow or True)
+
+
 def main(argv: Optional[list] = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        _apply_limits(args)
         if args.command == "run":
             for var, value in (("IMLPY_WORK", args.work), ("IMLPY_STORAGE", args.storage)):
                 if value:
                     os.environ[var] = os.path.abspath(value)     # read by datasets.py / storage.py
             if args.scheduler:
                 os.environ["IMLPY_DASK_SCHEDULER"] = args.scheduler     # read by parallel.py
-            return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run, args.plots)
+            return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run, args.plots,
+                           time_limit=args.time_limit)
         if args.command == "kernel":
             from .kernel import install_kernelspec
             return install_kernelspec(user=args.user, prefix=args.prefix, sys_prefix=args.sys_prefix)
@@ -81,14 +127,28 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
-def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False, plots: Optional[str] = None) -> int:
+def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False, plots: Optional[str] = None,
+            time_limit: Optional[float] = None) -> int:
+    from .limits import TimeLimitExceeded, cancel_timer, start_timer
     from .session import Session
-    status = 0
     session = Session(debug=debug)
-    if plots:
+    if plots and (session.sandbox is None or session.sandbox.permits(plots, write=True)):
         session.options["plots_dir"] = plots
     if stop_on_error:
         _stop_at_first_error(session)
+    start_timer(time_limit)
+    try:
+        return _run_files(session, files, stop_on_error)
+    except TimeLimitExceeded as stop:        # outside a statement (parsing): still an error
+        from . import errors as E
+        session.report_error(E.IMLRuntimeError(str(stop)))
+        return 2
+    finally:
+        cancel_timer()
+
+
+def _run_files(session, files: list, stop_on_error: bool) -> int:
+    status = 0
     for path in files:
         text = _read(path)
         if text is None:

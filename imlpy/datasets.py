@@ -26,6 +26,7 @@ import numpy as np
 
 from . import ast as A
 from . import errors as E
+from . import sandbox
 from .dsio import FORMATS, WRITABLE, Table, format_of, read_table, write_table
 from .values import EMPTY, IMLList, char_matrix, is_char, to_str, wrap
 
@@ -213,6 +214,7 @@ def open_dataset(session, spec, env, mode: str) -> OpenDataSet:
         raise E.IMLRuntimeError(f"File {key}.DATA does not exist.",
                                 hint=f"no data set {member} in {lib.path}" if lib.name != "SASHELP"
                                 else "imlpy ships SASHELP.CLASS and SASHELP.IRIS only")
+    sandbox.check(session, f"Reading the data set {key} from", path)
     ods = OpenDataSet(lib, member, read_table(path), mode, path)
     st.open[key] = ods
     return ods
@@ -233,6 +235,7 @@ def write_dataset(session, ods: OpenDataSet) -> None:
             session.note(f"{ods.key} was read from .{format_of(path)}, which imlpy cannot write; "
                          f"it is written as .{ods.lib.native_format()}.")
         path = os.path.join(ods.lib.path, f"{ods.member.lower()}.{ods.lib.native_format()}")
+    sandbox.check(session, f"Writing the data set {ods.key} to", path, write=True)
     write_table(table, path, ods.member)
     ods.path = path
     ods.dirty = False
@@ -302,6 +305,7 @@ def do_libname(session, node, env) -> None:
         session.note(f"Libref {ref} has been deassigned.")
         return
     folder = os.path.expanduser(path)
+    sandbox.check(session, f"LIBNAME {ref} for the folder", folder)
     if not os.path.isdir(folder):
         raise E.IMLRuntimeError(f"Library {ref} does not exist.", hint=f"the folder {path} was not found")
     st.libs[ref] = Library(ref, folder)

@@ -47,6 +47,8 @@ def _dec(ax: float) -> Decimal:
 
 def fixed(x: float, d: int) -> str:
     """x with d decimals, rounding halves away from zero (SAS's rule, not Python's)."""
+    if d > 340:                      # past any double's digits (and _CTX's precision): zeros
+        return fixed(x, 340) + "0" * (d - 340)
     q = Decimal(1).scaleb(-d)
     text = f"{_dec(abs(x)).quantize(q, rounding=ROUND_HALF_UP, context=_CTX):f}"
     if x < 0 and any(c in "123456789" for c in text):

@@ -46,7 +46,8 @@ def table_html(t: Table) -> str:
             head.append("<tr>" + "".join(f"<th>{_cell(c)}</th>" for c in t.colnames) + "</tr>")
     body = []
     for i, row in enumerate(t.cells):
-        cells = "".join(f'<td class="{kind}">{_cell(c)}</td>' for c in row)
+        kinds = [("num" if r else "char") for r in t.align] if t.align is not None else [kind] * len(row)
+        cells = "".join(f'<td class="{k}">{_cell(c)}</td>' for k, c in zip(kinds, row))
         label = f'<th class="imlpy-row">{_cell(t.rownames[i])}</th>' if t.rownames is not None else ""
         body.append(f"<tr>{label}{cells}</tr>")
     thead = "<thead>" + "".join(head) + "</thead>" if head else ""

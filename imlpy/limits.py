@@ -26,8 +26,8 @@ from .values import memory_limit, set_memory_limit
 TOO_DEEP = "statement too deeply nested"
 RECURSION_LIMIT = 20000             # Python frames; the stack below is sized for it
 STACK_BYTES = 512 * 2**20           # the main thread's stack may grow to this
-BACKSTOP_FACTOR = 3                 # RLIMIT_AS = what is mapped now + 3 x the memory limit + slack
-BACKSTOP_SLACK = 4 * 2**30          # thread stacks, BLAS buffers, lazily imported libraries
+BACKSTOP_FACTOR = 2                 # RLIMIT_AS = what is mapped now + 2 x the memory limit + slack
+BACKSTOP_SLACK = 1 * 2**30          # thread stacks, BLAS buffers, lazily imported libraries
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]?)(i?b?)\s*$", re.I)
 

@@ -326,6 +326,7 @@ def index_range(a, b):
     start, stop = float(A.flat[0]), float(B.flat[0])
     if start != start or stop != stop:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="the bounds of : cannot be missing")
+    check_allocation(abs(stop - start), "a:b")
     if stop >= start:
         count = int(np.floor(stop - start + 1e-12)) + 1
         values = start + np.arange(count)

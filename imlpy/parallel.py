@@ -311,6 +311,7 @@ def plan(session, fname: str, opts: dict):
     address = scheduler_address(session)
     try:
         client = get_client(address)
+        total, hosts = cluster_threads(client)
     except ImportError:
         session.note(f"{fname} ran serially (dask is not installed: {INSTALL_HINT})")
         return None, opts["nthreads"] or local_workers(), []
@@ -322,7 +323,6 @@ def plan(session, fname: str, opts: dict):
                                     hint=f"{type(exc).__name__}: {exc}") from None
         session.note(f"{fname} ran serially (a local Dask cluster could not start: {type(exc).__name__}: {exc})")
         return None, opts["nthreads"] or local_workers(), []
-    total, hosts = cluster_threads(client)
     return client, opts["nthreads"] or total, hosts
 
 

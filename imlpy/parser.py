@@ -649,7 +649,11 @@ def _last_statement_boundary(text: str, error_at: int) -> int:
     try:
         # iter_parse yields each token before feeding it, so choices() is the state after `previous`
         for tok in ip.iter_parse():
-            if previous is not None and previous.type == "SEMICOLON" and "$END" in ip.choices():
+            # (a deep parser stack is no place to end; choices() costs as much as the stack is deep)
+            # (a whole raw statement such as SUBMIT ... ENDSUBMIT; is one token ending in ';')
+            if previous is not None and (previous.type == "SEMICOLON" or str(previous).endswith(";")) \
+                    and len(ip.parser_state.state_stack) <= 64 \
+                    and "$END" in ip.choices():
                 boundary = previous.end_pos
             if tok.start_pos is not None and tok.start_pos >= error_at:
                 break
@@ -685,11 +689,12 @@ def _parse_chunks(text: str, source: str) -> Iterator[Chunk]:
             yield _transform(parser.parse(masked), masked)
             return
         except UnexpectedInput as err:
-            at, error = _error_offset(err, masked), to_syntax_error(err, source)
+            at, error, boundary = _error_offset(err, masked), to_syntax_error(err, source), None
         except _LiteralFailure as lf:
-            at, error = lf.offset, lf.error
+            at, error, boundary = lf.offset, lf.error, lf.boundary
         # run what parsed before the error, report it, and resume after the bad statement
-        boundary = _last_statement_boundary(masked, at)
+        if boundary is None:
+            boundary = _last_statement_boundary(masked, at)
         if boundary > pos:
             yield from _parse_chunks(masked[:boundary], source)
         yield error
@@ -700,8 +705,8 @@ def _parse_chunks(text: str, source: str) -> Iterator[Chunk]:
 
 
 class _LiteralFailure(Exception):
-    def __init__(self, error, offset):
-        self.error, self.offset = error, offset
+    def __init__(self, error, offset, boundary=None):
+        self.error, self.offset, self.boundary = error, offset, boundary
 
 
 def _transform(tree: Tree, text: str) -> list:
@@ -741,7 +746,9 @@ def _too_deep(tree: Tree, text: str) -> "_LiteralFailure":
     lines = text.splitlines()
     src = lines[line - 1] if 0 < line <= len(lines) else ""
     offset = end - 1 if end else len(text)
-    return _LiteralFailure(IMLSyntaxError(f"{TOO_DEEP.capitalize()}.", line, column, src[:200]), offset)
+    start = getattr(meta, "start_pos", None) if bad is not tree else None
+    return _LiteralFailure(IMLSyntaxError(f"{TOO_DEEP.capitalize()}.", line, column, src[:200]), offset,
+                           start if start is not None else 0)
 
 
 def parse(source: str) -> list:

@@ -33,6 +33,7 @@ class Table:
     colnames: Optional[list] = None
     width: int = 9                    # minimum column width (FW for numbers, NLENG for text)
     message: bool = False
+    align: Optional[list] = None      # per-column right-alignment (mixed tables); else `numeric`
 
 
 # ---------------------------------------------------------------- value -> Table
@@ -131,24 +132,26 @@ def _split_columns(widths: list, label_width: int, linesize: int) -> list:
 
 def _render_section(t: Table, widths: list, cols: list, label_width: int) -> list:
     right = t.numeric
+    rights = t.align if t.align is not None else [right] * len(widths)
     lines = []
     if t.rownames is not None:
         head = t.label.ljust(label_width)
         if t.colnames is not None:
-            head += " " + " ".join(_align(t.colnames[j], widths[j], right) for j in cols)
+            head += " " + " ".join(_align(t.colnames[j], widths[j], rights[j]) for j in cols)
         lines.append(head)
         lines.append("")
         for i, row in enumerate(t.cells):
             lines.append(t.rownames[i].ljust(label_width) + " " +
-                         " ".join(_align(row[j], widths[j], right) for j in cols))
+                         " ".join(_align(row[j], widths[j], rights[j]) for j in cols))
         return lines
     first = widths[cols[0]] if cols else 0
+    right = rights[cols[0]] if cols else right
     # a label longer than the first column spans the columns, starting at the left edge
     lines.append(_align(t.label, first, right) if len(t.label) <= first else t.label)
     if t.colnames is not None:
-        lines.append(" ".join(_align(t.colnames[j], widths[j], right) for j in cols))
+        lines.append(" ".join(_align(t.colnames[j], widths[j], rights[j]) for j in cols))
     for row in t.cells:
-        lines.append(" ".join(_align(row[j], widths[j], right) for j in cols))
+        lines.append(" ".join(_align(row[j], widths[j], rights[j]) for j in cols))
     return lines
 
 
@@ -268,12 +271,18 @@ def compile_print(compiler, node: A.Print) -> Callable:
 
 
 def tables_for(session, name: str, value: Any, options: dict) -> list:
+    if getattr(value, "IML_TYPE", None) == "T":        # an IML table prints as TablePrint does
+        from .tables import print_model
+        return [print_model(session, value, options.get("label", name))]
     if isinstance(value, IMLList):
         tables = []
         for i, item in enumerate(value.items):
             key = value.names[i] or str(i + 1)
             if item is None or isinstance(item, IMLList):
                 tables.append(Table(f"{name}${key}: " + ("(empty)" if item is None else "(list)"), [], False, message=True))
+            elif getattr(item, "IML_TYPE", None) == "T":
+                from .tables import print_model
+                tables.append(print_model(session, item, f"{name}${key}"))
             else:
                 tables.append(make_table(session, f"{name}${key}", item, {}))
         return tables
@@ -305,6 +314,8 @@ def describe_operand(name: str, value: Any) -> list:
         return [f"{name:<8} 0 rows      0 cols    (unvalued)"]
     if isinstance(value, IMLList):
         return [f"{name:<8} list with {len(value.items)} items"]
+    if getattr(value, "IML_TYPE", None) == "T":
+        return [f"{name:<8} table with {value.nobs} rows and {value.nvars} columns"]
     r, c = shape_of(value)
     kind = "numeric"
     if is_char(value):

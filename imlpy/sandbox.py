@@ -82,7 +82,8 @@ class Sandbox:
         """Where Python, numpy, scipy, matplotlib and fonts live: readable for lazy imports."""
         if self._system is None:
             home = os.path.expanduser("~")
-            roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.abspath(__file__)),
+            package = os.path.dirname(os.path.abspath(__file__))
+            roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, package, os.path.join(package, os.pardir, "grammar"),
                      "/usr", "/lib", "/lib64", "/opt", "/etc/fonts", "/etc/localtime", "/etc/matplotlibrc",
                      "/proc/self", "/proc/meminfo", "/proc/cpuinfo", "/proc/stat", "/sys/devices/system/cpu",
                      "/sys/fs/cgroup", "/dev/null", "/dev/urandom"}
@@ -116,6 +117,15 @@ class Sandbox:
 
 
 # ---------------------------------------------------------------- sessions
+DEFAULT: list = [None]          # `imlpy --sandbox`: every Session made from now on is sandboxed
+
+
+def set_default(spec) -> None:
+    """Sandbox every Session created from now on (spec as for enable; None to stop)."""
+    DEFAULT[0] = None if not spec else (spec if isinstance(spec, Sandbox) else
+                                        Sandbox(() if spec is True else list(spec)))
+
+
 _ACTIVE: list = []              # the sandboxes of the sessions running now (innermost last)
 _HOOKED = [False]
 
@@ -145,20 +155,14 @@ def enable(session, spec) -> Sandbox:
     return box
 
 
-class active:
-    """`with sandbox.active(session):` — the audit-hook backstop watches while a sandboxed session runs."""
+def enter(box: Sandbox) -> None:
+    """The audit-hook backstop watches from now on (Session.execute, around one statement)."""
+    _ACTIVE.append(box)
 
-    def __init__(self, session):
-        self.box = getattr(session, "sandbox", None)
 
-    def __enter__(self):
-        if self.box is not None:
-            _ACTIVE.append(self.box)
-
-    def __exit__(self, *exc):
-        if self.box is not None and _ACTIVE and _ACTIVE[-1] is self.box:
-            _ACTIVE.pop()
-        return False
+def leave(box: Sandbox) -> None:
+    if _ACTIVE and _ACTIVE[-1] is box:
+        _ACTIVE.pop()
 
 
 def check(session, what: str, path: Optional[str] = None, write: bool = False) -> None:

@@ -24,6 +24,7 @@ import tempfile
 
 from . import ast as A
 from . import errors as E
+from . import sandbox
 from .preprocess import _skip_string, next_statement_end
 from .values import is_char, shape_of
 
@@ -177,6 +178,7 @@ def _param_text(value) -> str:
 
 
 def _submit_r(session, names, body, env, ok) -> None:
+    sandbox.check(session, "SUBMIT / R")
     rscript = shutil.which("Rscript")
     if rscript is None:
         if ok:

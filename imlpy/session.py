@@ -21,7 +21,7 @@ from . import errors as E
 from .evaluator import Compiler, Module
 from .parser import parse_program
 from .limits import TimeLimitExceeded
-from .sandbox import SandboxViolation
+from .sandbox import SandboxViolation, enter as sandbox_enter, leave as sandbox_leave
 from .values import IMLList, is_char, journal_begin, journal_end, shape_of, to_float, to_str, type_code
 
 REPORT_URL = "https://github.com/imlpy/imlpy/issues"
@@ -66,22 +66,15 @@ class Session:
         from .datasets import install as _install_data_layers
         _install_data_layers(self)      # data sets, STORE/LOAD, macro variables (datasets.py)
         self.sandbox = None             # sandbox.Sandbox: no files, processes or SUBMIT outside it
-        if sandbox:
-            from .sandbox import enable
-            enable(self, sandbox)
+        from . import sandbox as _sandbox
+        if sandbox or (sandbox is None and _sandbox.DEFAULT[0] is not None):
+            _sandbox.enable(self, sandbox or _sandbox.DEFAULT[0])
         from .limits import allow_deep_recursion
         allow_deep_recursion()          # room for deeply nested statements (limits.py)
 
     # ---------------------------------------------------------------- running text
     def run(self, text: str) -> E.Diagnostics:
         """Run a program (or one REPL input): each statement in order, errors reported, never raised."""
-        if self.sandbox is not None:
-            from .sandbox import active
-            with active(self):
-                return self._run(text)
-        return self._run(text)
-
-    def _run(self, text: str) -> E.Diagnostics:
         if "preprocess" in self.extensions:   # macro variables: %let, &name (sasprogram.py)
             text = self.extensions["preprocess"](self, text)
         for chunk in parse_program(text):
@@ -117,6 +110,8 @@ class Session:
         self._warned.clear()
         mark = journal_begin()           # in-place list changes are undone if the statement fails
         failed = True
+        if self.sandbox is not None:
+            sandbox_enter(self.sandbox)  # the audit-hook backstop watches this statement
         try:
             fn(self.globals)
             failed = False
@@ -165,6 +160,8 @@ class Session:
             else:
                 self.report_internal(exc, node)
         finally:
+            if self.sandbox is not None:
+                sandbox_leave(self.sandbox)
             journal_end(mark, failed)
             self.call_stack.clear()
 
@@ -237,6 +234,26 @@ class Session:
         module.compiler = compiler
         self.modules[node.name] = module
 
+    def run_nested(self, text: str) -> None:
+        """Run statements from inside a running statement (CALL EXECUTE): each nested statement
+        is atomic on its own; the outer statement's call stack is kept."""
+        saved = list(self.call_stack)
+        try:
+            for chunk in parse_program(text):
+                if isinstance(chunk, E.IMLSyntaxError):
+                    self.report_syntax(chunk)
+                    continue
+                for node in chunk:
+                    fn = self.compiler.stmts.compile(node)
+                    snapshot = dict(self.globals)
+                    try:
+                        fn(self.globals)
+                    except E.IMLRuntimeError as err:
+                        self._restore(snapshot)
+                        self.report_error(err)
+        finally:
+            self.call_stack[:] = saved
+
     def call_module(self, name: str, *args, want_value: bool = True):
         """Call a user module by name from Python (QUAD, FROOT, NLP*, APPLY ... integrands).
 
@@ -298,6 +315,9 @@ class Session:
         handler(self, node, env)
 
     def data_statement(self, node: A.DataStmt, env: dict) -> None:
+        if self.sandbox is not None and node.action in ("infile", "file", "filename"):
+            from .sandbox import check
+            check(self, f"The {node.action.upper()} statement")
         handler = self.extensions.get("data")
         if handler is None:
             raise E.IMLRuntimeError(f"{node.action.upper()}: data sets are not implemented yet in imlpy.",
@@ -306,6 +326,10 @@ class Session:
 
     def raw_statement(self, node: A.Raw, env: dict) -> None:
         kw = node.keyword
+        if self.sandbox is not None:     # SUBMIT, X, %INCLUDE ... reach outside (sandbox.py)
+            from .sandbox import REFUSED_STATEMENTS, check
+            if kw in REFUSED_STATEMENTS:
+                check(self, f"The {kw.upper()} statement")
         if "raw" in self.extensions and self.extensions["raw"](self, node, env):
             return                       # %put, %let, SUBMIT (sasprogram.py)
         if kw.startswith("title") or kw.startswith("footnote"):

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import ast as A
 from . import errors as E
+from . import sandbox
 from .dsio import atomic_write
 from .values import IMLList, char_matrix, is_char, wrap
 
@@ -54,6 +55,7 @@ def catalog_dir(session, create: bool = False) -> str:
         folder = os.path.join(st.libs[lib].path, f"{cat.lower()}.imlcat")
     if folder is None:
         folder = os.path.join(storage_root(session), cat.lower() if lib == "WORK" else f"{lib.lower()}.{cat.lower()}")
+    sandbox.check(session, f"The storage catalog {lib}.{cat} in", folder, write=create)
     if create:
         try:
             os.makedirs(folder, exist_ok=True)
@@ -117,11 +119,15 @@ def store(session, node: A.Storage, env: dict) -> None:
         if isinstance(value, IMLList):
             raise E.IMLRuntimeError(f"STORE: the list {name.upper()} cannot be stored by imlpy.",
                                     hint="store its items as matrices")
+        if getattr(value, "IML_TYPE", None) == "T":
+            raise E.IMLRuntimeError(f"STORE: the table {name.upper()} cannot be stored by imlpy.",
+                                    hint="write it to a data set with TableWriteToDataSet")
         _store_matrix(folder, name, value)
 
 
 def _storable(v) -> bool:
-    return not isinstance(v, IMLList) and not (isinstance(v, np.ndarray) and v.size == 0) and v is not None
+    return (not isinstance(v, IMLList) and not (isinstance(v, np.ndarray) and v.size == 0) and v is not None
+            and getattr(v, "IML_TYPE", None) != "T")
 
 
 def _write_text(path: str, text: str) -> None:

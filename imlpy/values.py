@@ -82,13 +82,15 @@ def shape_of(v: Any) -> tuple:
 
 
 def type_code(v: Any) -> str:
-    """TYPE(): 'N', 'C', 'U' (unvalued), 'L' (list)."""
+    """TYPE(): 'N', 'C', 'U' (unvalued), 'L' (list), 'T' (table)."""
     if type(v) is float:
         return "N"
     if isinstance(v, IMLList):
         return "L"
     if v is None or is_empty(v):
         return "U"
+    if getattr(v, "IML_TYPE", None) == "T":
+        return "T"
     return "C" if v.dtype.kind == "U" else "N"
 
 
@@ -141,6 +143,9 @@ def as_array(v: Any) -> np.ndarray:
         return v.materialize()
     if isinstance(v, IMLList):
         raise E.IMLRuntimeError("A list cannot be used as a matrix in this operation.")
+    if getattr(v, "IML_TYPE", None) == "T":
+        raise E.IMLRuntimeError("A table cannot be used as a matrix in this operation.",
+                                hint="extract its columns with TableGetVarData")
     if isinstance(v, (int, np.integer, np.floating, bool)):
         return np.array([[float(v)]])
     return np.asarray(v)
@@ -230,6 +235,9 @@ def numeric_array(v: Any, name: str = "") -> np.ndarray:
         raise E.IMLRuntimeError("A list was used where a matrix is needed.")
     if hasattr(v, "materialize"):
         return v.materialize()
+    if getattr(v, "IML_TYPE", None) == "T":
+        raise E.IMLRuntimeError("A table was used where a matrix is needed.",
+                                hint="extract its columns with TableGetVarData")
     raise E.not_set(name)
 
 
@@ -251,6 +259,8 @@ def truth(v: Any) -> bool:
         return bool(np.all((v != 0) & ~np.isnan(v)))
     if hasattr(v, "materialize"):
         return truth(v.materialize())
+    if getattr(v, "IML_TYPE", None) == "T":
+        raise E.IMLRuntimeError("A table cannot be used as a condition.")
     raise E.IMLRuntimeError("A list cannot be used as a condition.")
 
 

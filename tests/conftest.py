@@ -16,6 +16,16 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="the long fuzz profile: 35,000 programs per generator (tests/test_fuzz.py)")
+
+
+def pytest_configure(config):
+    if config.getoption("--fuzz-long", default=False):
+        os.environ.setdefault("IMLPY_FUZZ_EXAMPLES", "35000")
+
+
 def pytest_collect_file(parent, file_path):
     if file_path.suffix == ".iml" and file_path.parent == GOLDEN:
         return GoldenFile.from_parent(parent, path=file_path)

@@ -18,9 +18,14 @@ FUNCTIONS = """
     missing mod ncol nleng norm nrow num palette pdf probbnrm prod propcase putn quantile
     rancomb randfun randmultinomial randnormal randwishart range rank ranktie remove repeat root
     round row rowcat rowvec sample scan sdf setdif shape sign sin solve splinev sqrt sqrvech
-    squantile ssq std stddev strip sub2ndx substr sum t tablecreate tablecreatefromdataset time
+    squantile ssq std strip sub2ndx substr sum t tablecreate tablecreatefromdataset time
     toeplitz trace trisolv type union unique upcase vecdiag vech xsect
 """.split()
+
+# STDDEV is left out on purpose: it is not a SAS/IML function (IML's is STD). The corpus calls it
+# only in NMF/nmf_vs_svd.sas and NMF/whisky_NMF.sas, inside the module Initialize_LR_Random, which
+# those programs never run (they call Initialize_LR_SVD), so SAS never resolves it either;
+# registering it would let programs that misspell STD run here and fail in SAS.
 
 SUBROUTINES = """
     bar eigen exportmatrixtor gscale heatmapcont heatmapdisc histogram importmatrixfromr
@@ -37,7 +42,7 @@ def _missing():
 def test_lists_are_clean():
     names = FUNCTIONS + SUBROUTINES
     assert all(n == n.lower() and n.isidentifier() for n in names)
-    assert len(set(FUNCTIONS)) == len(FUNCTIONS) == 132
+    assert len(set(FUNCTIONS)) == len(FUNCTIONS) == 131
     assert len(set(SUBROUTINES)) == len(SUBROUTINES) == 32
 
 

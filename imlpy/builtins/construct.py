@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_width, is_char, to_float, wrap
+from ..values import EMPTY, as_array, char_width, check_allocation, is_char, to_float, wrap
 from .common import count, num
 from .registry import builtin
 
@@ -26,6 +26,7 @@ def j(nrow, ncol=None, value=None):
         raise E.IMLRuntimeError("Unable to allocate sufficient memory.", hint=f"J({r}, {c}) would have {r * c:.3g} elements")
     if r == 0 or c == 0:
         return EMPTY
+    check_allocation(float(r) * c, f"J({r}, {c})")
     return wrap(_fill(value, (r, c)))
 
 
@@ -33,6 +34,7 @@ def j(nrow, ncol=None, value=None):
          example=("print (i(2));", "\n        1         0\n        0         1\n"))
 def identity(n):
     k = count(n, "n")
+    check_allocation(float(k) * k, f"I({k})")
     return wrap(np.eye(k)) if k else EMPTY
 
 
@@ -43,6 +45,7 @@ def repeat(x, nrow, ncol=None):
     c = 1 if ncol is None else count(ncol, "ncol")
     if r == 0 or c == 0:
         return EMPTY
+    check_allocation(float(A.size) * r * c, "REPEAT")
     return wrap(np.tile(A, (r, c)))
 
 
@@ -52,6 +55,7 @@ def _reshape(x, nrow, ncol, pad, order):
     n = flat.size
     r = count(nrow, "nrow")
     c = None if ncol is None else count(ncol, "ncol")
+    check_allocation(float(r) * (c or 1), "SHAPE")
     if r == 0 and (c is None or c == 0):
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="give nrow or ncol")
     if c is None or c == 0:
@@ -122,6 +126,7 @@ def block(*mats):
         return EMPTY
     r = sum(p.shape[0] for p in parts)
     c = sum(p.shape[1] for p in parts)
+    check_allocation(float(r) * c, "BLOCK")
     out = np.zeros((r, c))
     i = j_ = 0
     for p in parts:
@@ -137,7 +142,9 @@ def do(start, stop, inc):
     a, b, s = to_float(start), to_float(stop), to_float(inc)
     if s == 0 or s != s or a != a or b != b:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="DO needs nonmissing bounds and a nonzero increment")
-    n = int(np.floor((b - a) / s + 1e-10)) + 1
+    n = (b - a) / s + 1e-10
+    check_allocation(n, "DO")
+    n = int(np.floor(n)) + 1
     if n <= 0:
         return EMPTY
     return wrap((a + s * np.arange(n)).reshape(1, -1))

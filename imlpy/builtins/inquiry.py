@@ -9,21 +9,21 @@ from ..values import EMPTY, IMLList, as_array, char_scalar, shape_of, type_code,
 from .registry import builtin
 
 
-@builtin("NROW(x)", "Number of rows (0 for an empty matrix).", unset=True)
+@builtin("NROW(x)", "Number of rows (0 for an empty matrix; the number of observations of a table).", unset=True)
 def nrow(x=None):
     if x is None:
         return 0.0
     return float(shape_of(x)[0])
 
 
-@builtin("NCOL(x)", "Number of columns (0 for an empty matrix).", unset=True)
+@builtin("NCOL(x)", "Number of columns (0 for an empty matrix; the number of variables of a table).", unset=True)
 def ncol(x=None):
     if x is None:
         return 0.0
     return float(shape_of(x)[1])
 
 
-@builtin("TYPE(x)", "'N' for numeric, 'C' for character, 'U' for a matrix with no value, 'L' for a list.", unset=True)
+@builtin("TYPE(x)", "'N' for numeric, 'C' for character, 'U' for a matrix with no value, 'L' for a list, 'T' for a table.", unset=True)
 def type_(x=None):
     return char_scalar(type_code(x))
 

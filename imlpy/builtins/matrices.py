@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_width, is_char, shape_of, to_float, wrap
+from ..values import EMPTY, as_array, char_width, check_allocation, is_char, shape_of, to_float, wrap
 from .common import count, num
 from .registry import builtin
 
@@ -433,6 +433,7 @@ def expandgrid(*args):
     kinds = {is_char(as_array(a)) for a in args}
     if len(kinds) > 1:
         raise E.IMLRuntimeError(E.TYPE_MISMATCH, hint="EXPANDGRID: all arguments must be numeric or all character")
+    check_allocation(float(np.prod([float(v.size) for v in vecs])) * len(vecs) * 8, "EXPANDGRID")
     rows = list(itertools.product(*vecs))
     if kinds == {True}:
         w = max(char_width(as_array(a)) for a in args)

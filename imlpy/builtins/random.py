@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_matrix, is_char, to_str, wrap
+from ..values import EMPTY, as_array, char_matrix, check_allocation, is_char, to_str, wrap
 from .common import num
 from .probability import resolve_name
 from .registry import builtin
@@ -237,6 +237,7 @@ def randfun(session, N, dist, p1=None, p2=None, p3=None):
     shape = _dims(N)
     if shape[0] * shape[1] == 0:
         return EMPTY
+    check_allocation(float(shape[0]) * shape[1], "RANDFUN")
     return wrap(generate(session, dist, [p1, p2, p3], shape))
 
 
