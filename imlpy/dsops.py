@@ -15,7 +15,6 @@ import re
 from typing import Optional
 
 import numpy as np
-from lark import Token
 
 from . import ast as A
 from . import errors as E
@@ -292,6 +291,7 @@ _RANGES = ("all", "next", "after", "current", "point")
 
 
 def parse_words(words: list) -> dict:
+    from lark import Token   # only statements parsed by the grammar carry Tokens
     """The parser's flat word list of a data-set statement -> clauses like USE/READ's."""
     clauses: dict = {}
     i, n = 0, len(words)

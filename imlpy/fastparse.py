@@ -52,7 +52,7 @@ _RAW = []
 def _raw_pattern():
     """The grammar's own RAW_STMT regular expression (one definition of what is raw SAS text)."""
     if not _RAW:
-        from .parser import grammar_text
+        from .frontend import grammar_text
         line = next(l for l in grammar_text().splitlines() if l.startswith("RAW_STMT"))
         body = line.split(":", 1)[1].strip()
         _RAW.append(re.compile(body[1:body.rindex("/")], re.I))
@@ -89,7 +89,7 @@ def _tokenize(text: str) -> tuple:
 
 class _Parser:
     def __init__(self, text: str):
-        from .parser import literal_item, missing_value, unquote   # shared literal rules
+        from .literals import literal_item, missing_value, unquote   # shared literal rules
         self.literal_item, self.missing_value, self.unquote = literal_item, missing_value, unquote
         self.text = text
         self.kinds, self.texts, self.starts = _tokenize(text)

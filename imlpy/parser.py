@@ -20,6 +20,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import ast as A
 from .errors import IMLSyntaxError
 from .fastparse import Bail, fast_parse
+from .frontend import grammar_text  # noqa: F401
+from .literals import literal_item, missing_value, number_value, unquote  # noqa: F401
 from .preprocess import next_statement_end, strip_statement_comments
 from .values import EMPTY, MISSING, char_matrix, char_scalar, special_missing
 
@@ -30,16 +32,6 @@ _KEYWORD_TYPES = {
     "CREATE", "APPEND", "CLOSE", "SETIN", "SETOUT", "LIBNAME", "EXCEPT", "WHERE", "INTO", "FROM",
     "VAR",
 }
-
-
-def grammar_text() -> str:
-    """The grammar ships inside the package as imlpy/grammar/iml.lark (mapped from grammar/)."""
-    try:
-        return resources.files("imlpy.grammar").joinpath("iml.lark").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        here = os.path.dirname(os.path.abspath(__file__))
-        with open(os.path.join(here, os.pardir, "grammar", "iml.lark"), encoding="utf-8") as fh:
-            return fh.read()
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,31 +51,6 @@ def lark_parser() -> Lark:
 
 
 # ---------------------------------------------------------------- literals
-def unquote(text: str) -> str:
-    quote = text[0]
-    return text[1:-1].replace(quote * 2, quote)
-
-
-def number_value(text: str) -> float:
-    return float(text)
-
-
-def missing_value(text: str) -> float:
-    return special_missing(text[1:]) if len(text) > 1 else MISSING
-
-
-def literal_item(token: str):
-    """One element of a {...} literal: (is_char, value)."""
-    c = token[0]
-    if c in "\"'":
-        return True, unquote(token)
-    if c == "." and (len(token) == 1 or not token[1].isdigit()):
-        return False, missing_value(token)
-    if c.isdigit() or c in "+-.":
-        return False, float(token)
-    return True, token.upper()     # SAS: unquoted words in a literal are upper-cased
-
-
 def _pos(meta_or_token):
     if isinstance(meta_or_token, Token):
         return meta_or_token.line, meta_or_token.column
@@ -96,7 +63,6 @@ def _clean(children):
             if c is not None and not (isinstance(c, Token) and c.type in _KEYWORD_TYPES)]
 
 
-_FAST = os.environ.get("IMLPY_LARK_ONLY", "") == ""   # IMLPY_LARK_ONLY=1: always use the grammar
 _MACRO_ITEM = object()   # a {...} literal item holding macro text (&name)
 _WORD_RE = re.compile(r"%?[A-Za-z_][A-Za-z0-9_]*")
 # WHERE-only operators, in the spelling the data-set layer understands. IN with a matrix is
@@ -668,13 +634,12 @@ Chunk = Union[list, IMLSyntaxError]
 
 def parse_program(source: str) -> Iterator[Chunk]:
     """Yield, in source order, lists of statements and the syntax errors between them."""
-    text = strip_statement_comments(source)
-    if _FAST:
-        try:
-            yield fast_parse(text)          # the common core, ~20x faster (imlpy/fastparse.py)
-            return
-        except (Bail, RecursionError):      # anything else (or too deep for it): the grammar decides
-            pass
+    from .frontend import parse_program as front
+    yield from front(source)
+
+
+def parse_chunks(text: str, source: str) -> Iterator[Chunk]:
+    """The grammar's parse of comment-stripped text, with SAS-style recovery after errors."""
     yield from _parse_chunks(text, source)
 
 

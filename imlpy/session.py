@@ -19,7 +19,7 @@ import numpy as np
 from . import ast as A
 from . import errors as E
 from .evaluator import Compiler, Module
-from .parser import parse_program
+from .frontend import parse_program
 from .limits import TimeLimitExceeded
 from .sandbox import SandboxViolation, enter as sandbox_enter, leave as sandbox_leave
 from .values import IMLList, is_char, journal_begin, journal_end, shape_of, to_float, to_str, type_code

@@ -300,12 +300,13 @@ def test_invalid_programs_get_the_grammar_errors(code):
     from imlpy import parser as P
     errors = syntax_errors(code)
     assert errors, code
-    old = P._FAST
+    from imlpy import frontend
+    old = frontend.FAST
     try:
-        P._FAST = False
+        frontend.FAST = False
         lark_errors = syntax_errors(code)
     finally:
-        P._FAST = old
+        frontend.FAST = old
     assert [(e.line, e.column, e.message) for e in errors] == \
         [(e.line, e.column, e.message) for e in lark_errors]
 
@@ -335,10 +336,11 @@ def test_parse_speed():
             times.append(time.perf_counter() - start)
         return min(times)
     fast = best(lambda: parse(text))
-    old = P._FAST
+    from imlpy import frontend
+    old = frontend.FAST
     try:
-        P._FAST = False
+        frontend.FAST = False
         grammar = best(lambda: parse(text))
     finally:
-        P._FAST = old
+        frontend.FAST = old
     assert grammar / fast > 4, f"fast {1000 / fast:.0f} lines/s, grammar {1000 / grammar:.0f} lines/s"
