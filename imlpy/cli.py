@@ -115,6 +115,11 @@ def main(argv: Optional[list] = None) -> int:
         sys.stderr.write("\nNOTE: interrupted.\n")
         return 130
     except BrokenPipeError:
+        # stop quietly, and keep Python from complaining when it flushes stdout at exit
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
         return 0
 
 

@@ -149,6 +149,9 @@ class Session:
             self.call_stack.clear()
             self.note("interrupted; variables are as they were before the statement.")
             raise
+        except BrokenPipeError:           # the reader of our output has gone (`imlpy run x | head`)
+            self._restore(snapshot)
+            raise
         except TimeLimitExceeded as stop:  # --time-limit (limits.py): an error that ends the run
             self._restore(snapshot)
             self.report_error(E.IMLRuntimeError(str(stop)).at_statement(A.STATEMENT_NAMES.get(type(node), "STATEMENT"), node))

@@ -76,3 +76,12 @@ def test_help_for_a_builtin():
 def test_python_dash_m_and_quit_stops_the_program(tmp_path):
     r = imlpy("run", write(tmp_path, "q.iml", "print 'a'; quit; print 'b';"))
     assert "a" in r.stdout and "b" not in r.stdout and r.returncode == 0
+
+
+def test_closed_output_pipe_ends_quietly(tmp_path):
+    """`imlpy run big.iml | head -1`: no internal error, no traceback."""
+    path = write(tmp_path, "big.iml", "do i = 1 to 300; print i; end;")
+    r = subprocess.run(f'"{sys.executable}" -m imlpy run "{path}" | head -1', shell=True,
+                       capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "i"
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
