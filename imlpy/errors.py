@@ -113,8 +113,12 @@ class IMLRuntimeError(IMLError):
             lines.append("")
         if self.statement:
             lines.append(f" statement : {self.statement} at line {self.stmt_line} column {self.stmt_column}")
-        for name in self.traceback:
-            lines.append(f" traceback : module {name.upper()}")
+        shown = self.traceback
+        if len(shown) > 6:       # deep recursion: the innermost calls and the outermost ones
+            shown = shown[:3] + [f"... {len(shown) - 5} more calls"] + shown[-2:]
+        for name in shown:
+            lines.append(f" traceback : module {name.upper()}" if not name.startswith("...")
+                         else f" traceback : {name}")
         return "\n".join(lines).rstrip("\n") + "\n"
 
 

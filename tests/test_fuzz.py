@@ -20,6 +20,7 @@ from imlpy.values import set_memory_limit
 allow_deep_recursion()          # as a Session does, before hypothesis notes the recursion limit
 EXAMPLES = int(os.environ.get("IMLPY_FUZZ_EXAMPLES", "150"))
 TIME_BOUND = 20                 # seconds one generated program may take
+LOOP_BOUND = 3                  # seconds before --time-limit stops a mutated endless loop
 MEMORY_BOUND = 512 * 2**20      # bytes one value may take (as imlpy run --max-memory 512M)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -89,6 +90,20 @@ def _assert_clean(r):
 
 class _Slow(BaseException):
     pass
+
+
+def _loop_bounded_run(src):
+    """run(src) under imlpy's own --time-limit: a mutated loop may rightly never end (`*k = k + 1;`),
+    and must then stop with the clean IML error, as `imlpy run --time-limit` does."""
+    from imlpy.limits import cancel_timer, start_timer
+    previous = values._MEMORY_LIMIT[0]
+    set_memory_limit(MEMORY_BOUND)
+    start_timer(LOOP_BOUND)              # (the same SIGALRM timer: it bounds the whole run too)
+    try:
+        return run(src)
+    finally:
+        cancel_timer()
+        set_memory_limit(previous)
 
 
 def _bounded_run(src):
@@ -216,7 +231,7 @@ def test_mutated_programs_never_crash(src, data):
             chars[pos], chars[other] = chars[other], chars[pos]
         else:
             chars = chars[:pos]
-    _assert_clean(_bounded_run("".join(chars)))
+    _assert_clean(_loop_bounded_run("".join(chars)))
 
 
 # ---------------------------------------------------------------- regressions found by the fuzzers
@@ -230,6 +245,11 @@ REGRESSIONS = [
     # a SUBMIT block before a syntax error was dropped silently
     "submit; endsubmit;\nx 'ls';\ny = 1;",
 ]
+
+
+def test_endless_mutated_loop_ends_with_the_time_limit_error():
+    r = _loop_bounded_run("k = 0; do until(k >= 3); *k = k + 1; end; x = 1;")
+    assert "Time limit of 3 seconds exceeded." in r.log and r.session.ended
 
 
 def test_fuzz_regressions():
