@@ -29,11 +29,103 @@ from .values import check_allocation
 LAZY_MIN_ELEMENTS = 1 << 21
 
 
-class KronMatrix:
-    __slots__ = ("A", "B", "_dense")
+class Structured:
+    """A matrix known by its factors. Subclasses give shape, T, _form() and times(V) = self * V,
+    and may answer some builtins from the factors (`answers`)."""
+    __slots__ = ("_dense",)
     dtype = np.dtype(float)
     ndim = 2
     base = None
+    answers: dict = {}
+
+    @property
+    def size(self):
+        r, c = self.shape
+        return r * c
+
+    def materialize(self) -> np.ndarray:
+        if self._dense is None:
+            check_allocation(self.size, type(self).__name__)
+            self._dense = self._form()
+        return self._dense
+
+    def copy(self) -> np.ndarray:
+        return self.materialize().copy()
+
+
+class KronSumMatrix(Structured):
+    """KRONSUM(A, B) = A@I(m) + I(n)@B for square A (n x n) and B (m x m), kept unformed.
+
+    Row-major vec trick: (A@I + I@B) * rowvec(X) = rowvec(A*X + X*B`), X n x m."""
+    __slots__ = ("A", "B")
+
+    def __init__(self, A: np.ndarray, B: np.ndarray):
+        self.A, self.B, self._dense = A, B, None
+
+    @property
+    def shape(self):
+        k = self.A.shape[0] * self.B.shape[0]
+        return (k, k)
+
+    @property
+    def T(self):
+        return KronSumMatrix(self.A.T.copy(), self.B.T.copy())
+
+    def _form(self):
+        from .operators import kron_arrays
+        n, m = self.A.shape[0], self.B.shape[0]
+        return kron_arrays(self.A, np.eye(m)) + kron_arrays(np.eye(n), self.B)
+
+    def times(self, V: np.ndarray) -> np.ndarray:
+        n, m = self.A.shape[0], self.B.shape[0]
+        _check_times(self, V)
+        k = V.shape[1]
+        X = V.reshape(n, m, k)
+        R = np.tensordot(self.A, X, axes=(1, 0)) + np.einsum("jl,ilk->ijk", self.B, X)
+        return R.reshape(n * m, k)
+
+
+class KhatriRaoMatrix(Structured):
+    """KHATRIRAO(A, B): column j is A[,j] @ B[,j] (A n x p, B m x p), kept unformed; also its
+    transpose. (A (.) B) * v = rowvec(A * diag(v) * B`)`, computed without the nm x p matrix."""
+    __slots__ = ("A", "B", "transposed")
+
+    def __init__(self, A: np.ndarray, B: np.ndarray, transposed: bool = False):
+        self.A, self.B, self.transposed, self._dense = A, B, transposed, None
+
+    @property
+    def shape(self):
+        rows, cols = self.A.shape[0] * self.B.shape[0], self.A.shape[1]
+        return (cols, rows) if self.transposed else (rows, cols)
+
+    @property
+    def T(self):
+        return KhatriRaoMatrix(self.A, self.B, not self.transposed)
+
+    def _form(self):
+        n, p = self.A.shape
+        m = self.B.shape[0]
+        K = (self.A[:, None, :] * self.B[None, :, :]).reshape(n * m, p)
+        return K.T.copy() if self.transposed else K
+
+    def times(self, V: np.ndarray) -> np.ndarray:
+        _check_times(self, V)
+        n, m = self.A.shape[0], self.B.shape[0]
+        k = V.shape[1]
+        if self.transposed:
+            return np.einsum("ij,lj,ilk->jk", self.A, self.B, V.reshape(n, m, k))
+        return np.einsum("ij,lj,jk->ilk", self.A, self.B, V).reshape(n * m, k)
+
+
+def _check_times(S: Structured, V: np.ndarray) -> None:
+    if V.shape[0] != S.shape[1]:
+        raise E.IMLRuntimeError(E.NOT_CONFORM, hint=(
+            f"* is the matrix product: it needs ncol(left) = nrow(right), but here it is "
+            f"{S.shape[0]} x {S.shape[1]} times {V.shape[0]} x {V.shape[1]}"))
+
+
+class KronMatrix(Structured):
+    __slots__ = ("A", "B")
 
     def __init__(self, A: np.ndarray, B: np.ndarray):
         self.A, self.B = A, B
@@ -44,23 +136,15 @@ class KronMatrix:
         return (self.A.shape[0] * self.B.shape[0], self.A.shape[1] * self.B.shape[1])
 
     @property
-    def size(self):
-        r, c = self.shape
-        return r * c
-
-    @property
     def T(self):
         return KronMatrix(self.A.T.copy(), self.B.T.copy())
 
-    def materialize(self) -> np.ndarray:
-        if self._dense is None:
-            from .operators import kron_arrays
-            check_allocation(self.size, "A @ B")
-            self._dense = kron_arrays(self.A, self.B)
-        return self._dense
+    def _form(self):
+        from .operators import kron_arrays
+        return kron_arrays(self.A, self.B)
 
-    def copy(self) -> np.ndarray:
-        return self.materialize().copy()
+    def times(self, V: np.ndarray) -> np.ndarray:
+        return kron_times(self, V)
 
     def __repr__(self):
         return f"KronMatrix({self.A.shape} @ {self.B.shape})"
@@ -99,15 +183,23 @@ def matmul(a, b):
         if a.A.shape[1] == b.A.shape[0] and a.B.shape[1] == b.B.shape[0]:
             return make(a.A @ b.A, a.B @ b.B)
         return kron_times(a, b.materialize())
-    if type(a) is KronMatrix:
+    if type(a) is KronMatrix and not isinstance(b, Structured):
         B = as_array(b)
         if B.shape == (1, 1):
             return make(a.A * float(B[0, 0]), a.B)
         return kron_times(a, B)
-    A = as_array(a)
-    if A.shape == (1, 1):
-        return make(b.A * float(A[0, 0]), b.B)
-    return times_kron(A, b)
+    if type(b) is KronMatrix and not isinstance(a, Structured):
+        A = as_array(a)
+        if A.shape == (1, 1):
+            return make(b.A * float(A[0, 0]), b.B)
+        return times_kron(A, b)
+    if isinstance(a, Structured) and not isinstance(b, Structured):
+        B = as_array(b)
+        return a.materialize() * float(B[0, 0]) if B.shape == (1, 1) else a.times(B)
+    if isinstance(b, Structured) and not isinstance(a, Structured):
+        A = as_array(a)
+        return b.materialize() * float(A[0, 0]) if A.shape == (1, 1) else b.T.times(A.T).T.copy()
+    return a.materialize() @ b.materialize()
 
 
 def make(A: np.ndarray, B: np.ndarray):
@@ -180,11 +272,32 @@ HANDLERS = {"inv": _inv, "det": _det, "trace": _trace, "eigval": _eigval, "solve
             "nrow": _nrow, "ncol": _ncol, "t": _t}
 
 
+def _kronsum_trace(S):
+    return float(S.B.shape[0] * np.trace(S.A) + S.A.shape[0] * np.trace(S.B))
+
+
+def _kronsum_eigval(S):
+    """Eigenvalues of a Kronecker sum are all the sums la_i + lb_j (symmetric A and B)."""
+    if not (np.allclose(S.A, S.A.T) and np.allclose(S.B, S.B.T)):
+        return None
+    vals = np.add.outer(np.linalg.eigvalsh(S.A), np.linalg.eigvalsh(S.B)).reshape(-1)
+    return np.sort(vals)[::-1].reshape(-1, 1).copy()
+
+
+STRUCTURED_HANDLERS = {
+    KronSumMatrix: {"nrow": _nrow, "ncol": _ncol, "t": _t, "trace": _kronsum_trace, "eigval": _kronsum_eigval},
+    KhatriRaoMatrix: {"nrow": _nrow, "ncol": _ncol, "t": _t},
+}
+
+
 def call_builtin(name: str, args: list):
     """A builtin's answer computed from the factors, or None if it needs the elements."""
+    if args and type(args[0]) in STRUCTURED_HANDLERS and len(args) == 1:
+        handler = STRUCTURED_HANDLERS[type(args[0])].get(name)
+        return handler(args[0]) if handler is not None else None
     handler = HANDLERS.get(name)
     if handler is None or not args or type(args[0]) is not KronMatrix:
         return None
-    if any(type(a) is KronMatrix for a in args[1:]):
+    if any(isinstance(a, Structured) for a in args[1:]):
         return None
     return handler(*args)

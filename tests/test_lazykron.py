@@ -130,3 +130,45 @@ def test_forming_a_huge_product_is_an_iml_error():
     r = run("A = j(300, 300, 1); K = A @ A; x = K[1, 1]; y = 1;")
     assert "Unable to allocate sufficient memory" in r.log
     assert r["y"] == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.data())
+def test_lazy_kronsum_and_khatrirao_match_formed(n, m, k, data):
+    saved = lazykron.LAZY_MIN_ELEMENTS
+    lazykron.LAZY_MIN_ELEMENTS = 1
+    try:
+        el = st.floats(-3, 3, allow_nan=False, width=32)
+        A0 = data.draw(arrays(np.float64, (n, n), elements=el))
+        B0 = data.draw(arrays(np.float64, (m, m), elements=el))
+        A, B = A0 + A0.T, B0 + B0.T          # symmetric: eigenvalues are the pairwise sums
+        P = data.draw(arrays(np.float64, (n, k), elements=el))
+        Q = data.draw(arrays(np.float64, (m, k), elements=el))
+        V = data.draw(arrays(np.float64, (n * m, 2), elements=el))
+        v = data.draw(arrays(np.float64, (k, 1), elements=el))
+        r = run(f"A = {iml_matrix(A)}; B = {iml_matrix(B)}; P = {iml_matrix(P)}; Q = {iml_matrix(Q)};"
+                f"V = {iml_matrix(V)}; w = {iml_matrix(v)};"
+                "S = kronsum(A, B); y = S * V; z = V` * S; tr = trace(S); ev = eigval(S); f = S + 0;"
+                "K = khatrirao(P, Q); u = K * w; kv = (K` * V); g = K + 0;")
+        assert r.status == 0, r.log
+        assert isinstance(r["S"], lazykron.KronSumMatrix) and isinstance(r["K"], lazykron.KhatriRaoMatrix)
+        S = np.kron(A, np.eye(m)) + np.kron(np.eye(n), B)
+        K = np.column_stack([np.kron(P[:, j], Q[:, j]) for j in range(k)])
+        assert np.allclose(dense(r["y"]), S @ V) and np.allclose(dense(r["z"]), V.T @ S)
+        assert np.isclose(r["tr"], np.trace(S))
+        assert np.allclose(np.ravel(dense(r["ev"])), np.sort(np.linalg.eigvalsh(S))[::-1])
+        assert np.allclose(dense(r["f"]), S)
+        assert np.allclose(dense(r["u"]), K @ v) and np.allclose(dense(r["kv"]), K.T @ V)
+        assert np.allclose(dense(r["g"]), K)
+    finally:
+        lazykron.LAZY_MIN_ELEMENTS = saved
+
+
+def test_large_kronsum_times_vector_without_forming():
+    """kronsum of two 400 x 400 matrices would be 160000 x 160000 (205 GB)."""
+    r = run("n = 400; A = toeplitz({2 -1} || j(1, n-2, 0)); v = j(n*n, 1, 1); y = kronsum(A, A) * v; s = sum(y);")
+    assert r.status == 0, r.log
+    # each row of the 1-D Laplacian sums to 0 except the two ends (1): the 2-D sums follow
+    A = np.diag(2.0 * np.ones(400)) - np.diag(np.ones(399), 1) - np.diag(np.ones(399), -1)
+    expected = (np.kron(A.sum(axis=1), np.ones(400)) + np.kron(np.ones(400), A.sum(axis=1))).sum()
+    assert np.isclose(r["s"], expected)

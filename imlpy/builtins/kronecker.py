@@ -137,6 +137,9 @@ def kron(*mats):
 def kronsum(a, b):
     A = _square(a, "KRONSUM", "matrix A")
     B = _square(b, "KRONSUM", "matrix B")
+    from .. import lazykron
+    if (A.shape[0] * B.shape[0]) ** 2 >= lazykron.LAZY_MIN_ELEMENTS:
+        return lazykron.KronSumMatrix(A, B)       # large: kept unformed (vec trick for products)
     return wrap(kron_arrays(A, np.eye(B.shape[0])) + kron_arrays(np.eye(A.shape[0]), B))
 
 
@@ -151,6 +154,10 @@ def khatrirao(a, b, colpart_a=None, colpart_b=None, rowpart_a=None, rowpart_b=No
     B = _matrix(b, "KHATRIRAO", "matrix B")
     if (colpart_a is None) != (colpart_b is None) or (rowpart_a is None) != (rowpart_b is None):
         raise E.IMLRuntimeError(E.WRONG_ARGS, hint="KHATRIRAO: give the partitions of A and of B together")
+    if colpart_a is None and rowpart_a is None and A.shape[1] == B.shape[1]:
+        from .. import lazykron
+        if A.shape[0] * B.shape[0] * A.shape[1] >= lazykron.LAZY_MIN_ELEMENTS:
+            return lazykron.KhatriRaoMatrix(A, B)  # large: kept unformed (products with vectors)
     ca = _partition(colpart_a if colpart_a is not None else 1.0, A.shape[1], "KHATRIRAO", "colpartA")
     cb = _partition(colpart_b if colpart_b is not None else 1.0, B.shape[1], "KHATRIRAO", "colpartB")
     ra = _partition(rowpart_a, A.shape[0], "KHATRIRAO", "rowpartA") if rowpart_a is not None else [(0, A.shape[0])]
