@@ -17,6 +17,8 @@ from .registry import builtin
 
 def _all_values(mats) -> np.ndarray:
     parts = [num(m).reshape(-1) for m in mats]
+    if len(parts) == 1:
+        return parts[0]                 # no copy for the common one-argument call
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
@@ -30,13 +32,16 @@ def _quiet():
 @builtin("SUM(m1 <,m2, ...>)", "Sum of all nonmissing elements of all arguments (0 if there are none).",
          example=("print (sum({1 2, 3 .}));", "\n        6\n"))
 def sum_(*mats):
-    return float(np.nansum(_all_values(mats)))
+    v = _all_values(mats)
+    total = float(v.sum())              # fast path; NaN only when some value is missing
+    return total if total == total else float(np.nansum(v))
 
 
 @builtin("SSQ(m1 <,m2, ...>)", "Sum of squares of all nonmissing elements.")
 def ssq(*mats):
     v = _all_values(mats)
-    return float(np.nansum(v * v))
+    total = float(np.dot(v, v))         # fast path; NaN only when some value is missing
+    return total if total == total else float(np.nansum(v * v))
 
 
 @builtin("PROD(m1 <,m2, ...>)", "Product of all nonmissing elements.")
