@@ -26,6 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "workloads")
 RESULT = re.compile(r"RESULT\s+(\S+)\s+([0-9.eE+-]+)")
 WHOLE_PROCESS = {"empty", "parse_throughput"}
+# IML-only variants timed against another workload's numpy/Octave forms: {variant: (workload, row map)}
+REFERENCE = {"kron_large_formed": ("kron_large", {"kron_large": "kron_large:formed"})}
 
 
 def commands(name: str) -> dict:
@@ -33,10 +35,11 @@ def commands(name: str) -> dict:
     cmds = {"imlpy": [sys.executable, "-m", "imlpy", "run", iml]}
     if name == "parse_throughput":
         cmds = {"imlpy": [sys.executable, "-m", "imlpy", "check", iml]}
-    if os.path.exists(os.path.join(WORK, name + ".py")):
-        cmds["numpy"] = [sys.executable, os.path.join(WORK, name + ".py")]
-    if shutil.which("octave") and os.path.exists(os.path.join(WORK, name + ".m")):
-        cmds["octave"] = ["octave", "--no-gui", "--norc", "-q", os.path.join(WORK, name + ".m")]
+    ref = REFERENCE.get(name, (name, {}))[0]
+    if os.path.exists(os.path.join(WORK, ref + ".py")):
+        cmds["numpy"] = [sys.executable, os.path.join(WORK, ref + ".py")]
+    if shutil.which("octave") and os.path.exists(os.path.join(WORK, ref + ".m")):
+        cmds["octave"] = ["octave", "--no-gui", "--norc", "-q", os.path.join(WORK, ref + ".m")]
     return cmds
 
 
@@ -58,9 +61,10 @@ def measure(name: str, repeat: int) -> dict:
     out = {}
     for engine, cmd in commands(name).items():
         samples: dict = {}
+        rename = REFERENCE.get(name, (name, {}))[1] if engine != "imlpy" else {}
         for _ in range(repeat):
             for row, sec in run_once(name, cmd).items():
-                samples.setdefault(row, []).append(sec)
+                samples.setdefault(rename.get(row, row), []).append(sec)
         out[engine] = {row: statistics.median(v) for row, v in samples.items()}
     return out
 

@@ -209,11 +209,7 @@ def open_dataset(session, spec, env, mode: str) -> OpenDataSet:
         return ods
     if mode == "update":
         _check_writable(lib)
-    path = lib.members().get(member.upper())
-    if path is None:
-        raise E.IMLRuntimeError(f"File {key}.DATA does not exist.",
-                                hint=f"no data set {member} in {lib.path}" if lib.name != "SASHELP"
-                                else "imlpy ships SASHELP.CLASS and SASHELP.IRIS only")
+    path = member_path(lib, key, member)
     sandbox.check(session, f"Reading the data set {key} from", path)
     ods = OpenDataSet(lib, member, read_table(path), mode, path)
     st.open[key] = ods
@@ -483,3 +479,13 @@ def show(session, what: str, env) -> bool:
     else:
         return False
     return True
+
+
+def member_path(lib, key: str, member: str) -> str:
+    """The file of data set `member` in library `lib`, or SAS's "does not exist" error."""
+    path = lib.members().get(member.upper())
+    if path is None:
+        raise E.IMLRuntimeError(f"File {key}.DATA does not exist.",
+                                hint=f"no data set {member} in {lib.path}" if lib.name != "SASHELP"
+                                else "imlpy ships SASHELP.CLASS and SASHELP.IRIS only")
+    return path

@@ -16,6 +16,16 @@ def num(v, what: str = "") -> np.ndarray:
     return numeric_array(v, what)
 
 
+def square(v, name: str, what: str = "matrix") -> np.ndarray:
+    """A numeric square-matrix argument, or SAS's 'Matrix should be square.' with the shape."""
+    if is_char(v):
+        raise E.IMLRuntimeError(E.NEED_NUMERIC, hint=f"{name} needs a numeric {what}")
+    A = num(v)
+    if A.shape[0] != A.shape[1]:
+        raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"{name} needs a square {what}; it is {A.shape[0]} x {A.shape[1]}")
+    return A
+
+
 def chars(v) -> np.ndarray:
     if not is_char(v):
         if v is None or (type(v) is np.ndarray and v.size == 0):
@@ -58,5 +68,5 @@ def missing_to_nan(A: np.ndarray) -> np.ndarray:
     return A
 
 
-__all__ = ["num", "chars", "count", "opt_str", "elementwise", "EMPTY", "IMLList", "as_array",
+__all__ = ["num", "square", "chars", "count", "opt_str", "elementwise", "EMPTY", "IMLList", "as_array",
            "char_matrix", "is_char", "to_float", "to_int", "to_str", "wrap"]

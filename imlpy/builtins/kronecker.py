@@ -18,7 +18,7 @@ from .. import errors as E
 from ..formats import best
 from ..operators import kron_arrays
 from ..values import char_matrix, is_char, to_float, to_str, wrap
-from .common import count, num
+from .common import count, num, square
 from .registry import builtin
 
 
@@ -27,13 +27,6 @@ def _matrix(v, name: str, what: str) -> np.ndarray:
     if is_char(v):
         raise E.IMLRuntimeError(E.NEED_NUMERIC, hint=f"{name} needs a numeric {what}")
     return num(v)
-
-
-def _square(v, name: str, what: str) -> np.ndarray:
-    A = _matrix(v, name, what)
-    if A.shape[0] != A.shape[1]:
-        raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"{name} needs a square {what}; it is {A.shape[0]} x {A.shape[1]}")
-    return A
 
 
 def _size(v, name: str, what: str) -> int:
@@ -135,8 +128,8 @@ def kron(*mats):
          "Kronecker sum of square A (n x n) and B (m x m): A @ I(m) + I(n) @ B; its eigenvalues are the sums a_i + b_j.",
          example=("print (kronsum({1 0, 0 2}, 10));", "\n       11         0\n        0        12\n"))
 def kronsum(a, b):
-    A = _square(a, "KRONSUM", "matrix A")
-    B = _square(b, "KRONSUM", "matrix B")
+    A = square(a, "KRONSUM", "matrix A")
+    B = square(b, "KRONSUM", "matrix B")
     from .. import lazykron
     if (A.shape[0] * B.shape[0]) ** 2 >= lazykron.LAZY_MIN_ELEMENTS:
         return lazykron.KronSumMatrix(A, B)       # large: kept unformed (vec trick for products)

@@ -11,17 +11,14 @@ import numpy as np
 
 from .. import errors as E
 from ..values import EMPTY, is_char, to_float, to_str, wrap
-from .common import num
+from .common import num, square
 from .registry import builtin
 
 _EPS = np.finfo(float).eps
 
 
 def _square(a, name: str) -> np.ndarray:
-    A = _nomiss(a, name)
-    if A.shape[0] != A.shape[1]:
-        raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"{name} needs a square matrix; this one is {A.shape[0]} x {A.shape[1]}")
-    return A
+    return _nomiss(square(a, name), name)
 
 
 def _nomiss(a, name: str) -> np.ndarray:

@@ -51,13 +51,7 @@ def vech(a):
 @builtin("SQRVECH(v)", "Symmetric matrix from its lower triangle stored column by column (inverse of VECH).",
          example=("print (sqrvech(T(1:6)));", "\n        1         2         3\n        2         4         5\n        3         5         6\n"))
 def sqrvech(v):
-    x = _vector(v, "SQRVECH")
-    n = _tri_size(x.size, "SQRVECH")
-    out = np.empty((n, n), dtype=x.dtype)
-    c, r = np.triu_indices(n)
-    out[r, c] = x
-    out[c, r] = x
-    return wrap(out)
+    return _symmetric_from(v, "SQRVECH", column_wise=True)
 
 
 @builtin("SYMSQR(A)", "Column vector of the lower triangle of a square matrix, taken row by row.",
@@ -71,10 +65,19 @@ def symsqr(a):
 @builtin("SQRSYM(v)", "Symmetric matrix from its lower triangle stored row by row (inverse of SYMSQR).",
          example=("print (sqrsym(T(1:6)));", "\n        1         2         4\n        2         3         5\n        4         5         6\n"))
 def sqrsym(v):
-    x = _vector(v, "SQRSYM")
-    n = _tri_size(x.size, "SQRSYM")
+    return _symmetric_from(v, "SQRSYM", column_wise=False)
+
+
+def _symmetric_from(v, name: str, column_wise: bool):
+    """The symmetric matrix whose lower triangle, read column by column (VECH) or row by row
+    (SYMSQR), is the vector v."""
+    x = _vector(v, name)
+    n = _tri_size(x.size, name)
     out = np.empty((n, n), dtype=x.dtype)
-    r, c = np.tril_indices(n)
+    if column_wise:
+        c, r = np.triu_indices(n)
+    else:
+        r, c = np.tril_indices(n)
     out[r, c] = x
     out[c, r] = x
     return wrap(out)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import errors as E
 from ..values import as_array, char_matrix, is_char, missing_letter, to_str, wrap
-from .common import num, opt_str
+from .common import num, opt_str, square
 from .registry import builtin
 
 
@@ -185,17 +185,10 @@ def corr(x, method=None, excludemiss=None):
     return wrap(out)
 
 
-def _square(S, what):
-    A = num(S)
-    if A.shape[0] != A.shape[1]:
-        raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"{what} is {A.shape[0]} x {A.shape[1]}")
-    return A
-
-
 @builtin("COV2CORR(S)", "Correlation matrix from a covariance matrix S: S[i,j]/sqrt(S[i,i]*S[j,j]).",
          example=("print (cov2corr({4 2, 2 9}));", "        1 0.3333333\n0.3333333         1\n\n"))
 def cov2corr(S):
-    A = _square(S, "the covariance matrix")
+    A = square(S, "COV2CORR", "covariance matrix")
     d = np.diag(A)
     if np.any(d <= 0):
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="the diagonal (variances) must be positive")
@@ -206,7 +199,7 @@ def cov2corr(S):
 @builtin("CORR2COV(R, sd)", "Covariance matrix from a correlation matrix R and the standard deviations sd.",
          example=("print (corr2cov({1 0.5, 0.5 1}, {2 3}));", "        4         3\n        3         9\n\n"))
 def corr2cov(R, sd):
-    A = _square(R, "the correlation matrix")
+    A = square(R, "CORR2COV", "correlation matrix")
     s = num(sd).reshape(-1)
     if s.size != A.shape[0]:
         raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{A.shape[0]} x {A.shape[0]} correlations need {A.shape[0]} standard deviations, not {s.size}")

@@ -68,11 +68,8 @@ def _read(session, st, libref, member):
     ods = st.open.get(key)
     if ods is not None:                 # an open data set: what the program has written so far
         return ods.table.take(~ods.deleted) if ods.deleted.any() else ods.table.copy()
-    path = lib.members().get(member.upper())
-    if path is None:
-        raise E.IMLRuntimeError(f"File {key}.DATA does not exist.",
-                                hint=f"no data set {member} in {lib.path}" if lib.name != "SASHELP"
-                                else "imlpy ships SASHELP.CLASS and SASHELP.IRIS only")
+    from ..datasets import member_path
+    path = member_path(lib, key, member)
     sandbox.check(session, f"Reading the data set {key} from", path)
     return read_table(path)
 
