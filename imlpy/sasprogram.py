@@ -224,6 +224,9 @@ class Statement:
         self.word = m.group(1).lower() if m and not m.group(2) else ""   # `data = 1;` is IML
 
 
+_SOURCE = re.compile(r"source\s+\w+\s*;", re.I)      # PROC CAS: source NAME; ... endsource;
+
+
 def statements(text: str):
     """Split SAS source into statements (start, end, line), skipping comments; SUBMIT blocks whole."""
     i, n = 0, len(text)
@@ -243,6 +246,9 @@ def statements(text: str):
         end = next_statement_end(text, i)
         if re.match(r"submit\b", text[i:i + 7], re.I):
             m = re.compile(r"\bendsubmit\s*;", re.I).search(text, end)
+            end = m.end() if m else n
+        elif _SOURCE.match(text, i):
+            m = re.compile(r"\bendsource\s*;", re.I).search(text, end)
             end = m.end() if m else n
         elif re.match(r"%macro\b", text[i:i + 6], re.I):
             m = re.compile(r"%mend\b[^;]*;", re.I).search(text, end)
@@ -269,6 +275,8 @@ def run_sas_program(session, text: str, stop_on_error: bool = False) -> None:
             body = _padded(text, s.end, stmts[j - 1].end if j > k + 1 else s.end)
             _run_iml_step(session, body, s.line, close_all)
             k = j + 1 if j < len(stmts) and stmts[j].word == "quit" else j
+        elif s.word == "proc" and re.match(r"\s*proc\s+cas\b", s.text, re.I):
+            k = _run_cas_step(session, text, stmts, k, close_all)
         elif s.word in ("proc", "data"):
             name = "DATA" if s.word == "data" else re.match(r"\s*proc\s+(\w+)", s.text + " x", re.I).group(1).upper()
             session.note(f"{'DATA' if name == 'DATA' else 'PROC ' + name} step at line {s.line} was skipped: "
@@ -292,24 +300,114 @@ def _padded(text: str, start: int, end: int) -> str:
     return "\n" * before.count("\n") + " " * (start - line_start) + text[start:end]
 
 
-def _run_iml_step(session, body: str, line: int, close_all) -> None:
-    """One PROC IML step: a fresh workspace, the statements, then every data set closed."""
+def _run_iml_step(session, body: str, line: int, close_all, what: str = "PROC IML step") -> None:
+    """One PROC IML step (or iml action call): a fresh workspace, the statements, then every data
+    set closed."""
     session.globals.clear()
     session.modules.clear()
     session.attributes.clear()
     session.options.pop("storage", None)
     session.ended = False
     before = session.diagnostics.errors
-    session.note(f"PROC IML step at line {line}.")
+    session.note(f"{what} at line {line}.")
     session.run(body)
     close_all(session)
     errors = session.diagnostics.errors - before
-    session.note(f"Exiting IML (the PROC IML step at line {line} ended with "
+    session.note(f"Exiting IML (the {what} at line {line} ended with "
                  f"{errors if errors else 'no'} error{'' if errors == 1 else 's'}).")
+
+
+# ---------------------------------------------------------------- PROC CAS: the iml action
+_IML_ACTION = re.compile(r"\s*(?:action\s+)?(?:iml\.)?iml\s*/(.*?);?\s*$", re.I | re.S)
+_PARAM = re.compile(r"(\w+)\s*=\s*('[^']*'|\"[^\"]*\"|[^\s;,]+)")
+_CAS_QUIET = ("run", "session", "loadactionset")
+
+
+def _run_cas_step(session, text: str, stmts: list, k: int, close_all) -> int:
+    """A PROC CAS step: `source NAME; ... endsource;` blocks hold IML programs and
+    `iml / code=NAME nthreads=K;` runs one, as a PROC IML step whose MAPREDUCE uses K threads per
+    node. Other CAS actions are skipped with a NOTE. Returns the index after the step."""
+    sources: dict = {}
+    j = k + 1
+    while j < len(stmts) and stmts[j].word not in ("quit", "proc", "data", "endsas"):
+        st = stmts[j]
+        action = _IML_ACTION.match(st.text)
+        if st.word == "source" and _SOURCE.match(st.text.lstrip()):
+            name = st.text.split()[1].rstrip(";").lower()
+            header_end = text.index(";", st.start) + 1
+            close = re.compile(r"\bendsource\s*;", re.I).search(text, header_end, st.end)
+            sources[name] = (_padded(text, header_end, close.start() if close else st.end), st.line)
+        elif action and st.word in ("iml", "action"):
+            _iml_action(session, action.group(1), sources, st.line, close_all)
+        elif st.word == "loadactionset" and not re.search(r"['\"]iml['\"]", st.text, re.I):
+            session.note(f"The action set at line {st.line} was not loaded: imlpy provides the iml action only.")
+        elif st.word not in _CAS_QUIET:
+            session.note(f"The CAS statement {st.word.upper() or '?'} at line {st.line} was skipped: imlpy runs "
+                         "the iml action only.")
+        j += 1
+    return j + 1 if j < len(stmts) and stmts[j].word == "quit" else j
+
+
+def _iml_action(session, params_text: str, sources: dict, line: int, close_all) -> None:
+    params = {m.group(1).lower(): m.group(2) for m in _PARAM.finditer(params_text)}
+    code = params.pop("code", None)
+    if code is None:
+        _cas_error(session, f"The iml action at line {line} has no CODE= parameter.",
+                   "iml / code=NAME; runs the program of a `source NAME; ... endsource;` block")
+        return
+    if code[0] in "'\"":
+        body = "\n" * (line - 1) + code[1:-1]
+    elif code.lower() in sources:
+        body = sources[code.lower()][0]
+    else:
+        _cas_error(session, f"The iml action at line {line} names CODE={code}, but no SOURCE block of that "
+                   "name precedes it in this PROC CAS step.", f"define it first: source {code}; ... endsource;")
+        return
+    threads = params.pop("nthreads", None)
+    for other in params:
+        session.note(f"The iml action parameter {other.upper()}= at line {line} is not used by imlpy.")
+    saved = session.options.get("nthreads")
+    try:
+        if threads is not None:
+            if not threads.isdigit() or int(threads) < 1:
+                _cas_error(session, f"NTHREADS={threads} at line {line} is not a positive whole number.", "")
+                return
+            session.options["nthreads"] = int(threads)
+        _run_iml_step(session, body, line, close_all, what="iml action")
+    finally:
+        if saved is None:
+            session.options.pop("nthreads", None)
+        else:
+            session.options["nthreads"] = saved
+
+
+def _cas_error(session, message: str, hint: str) -> None:
+    session.report_error(E.IMLRuntimeError(message, hint=hint))
+
+
+def _cas_libname(session, s: Statement) -> bool:
+    """`libname ref cas ...;` (a CAS engine libref): ref becomes another name for WORK."""
+    m = re.match(r"\s*libname\s+(\w+)\s+cas\b", s.text, re.I)
+    if not m:
+        return False
+    from .datasets import Library, state
+    st = state(session)
+    ref = m.group(1).upper()
+    if ref not in ("WORK", "SASHELP"):
+        st.libs[ref] = Library(ref, st.work().path)
+    session.note(f"Libref {ref} uses the CAS engine; imlpy has no CAS server, so {ref} refers to the WORK "
+                 "library (where MatrixWriteToCas writes).")
+    return True
 
 
 def _global_statement(session, s: Statement) -> None:
     word = s.word
+    if word == "libname" and _cas_libname(session, s):
+        return
+    if word in ("cas", "caslib"):
+        session.note(f"The {word.upper()} statement at line {s.line} was skipped: imlpy has no CAS server; "
+                     "the iml action runs here (MAPREDUCE/PARTASKS on Dask: imlpy run --scheduler).")
+        return
     if word == "%let":
         define(session, s.text)
     elif word in ("%put", "libname", "title", "footnote") or word.startswith(("title", "footnote")):

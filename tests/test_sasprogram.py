@@ -124,3 +124,19 @@ quit;
     assert "SAS is needed for SUBMIT" in p.stderr
     assert "after" in p.stdout                 # the step went on after the SUBMIT block
     assert "PROC PRINT step" not in p.stderr   # statements inside SUBMIT are not steps
+
+
+def test_cas_table_functions_write_and_read_data_sets():
+    r = run("""call MatrixWriteToCas({'a' 'bb', 'ccc' 'd'}, '', 'Words', {'x' 'y'});
+               w = MatrixCreateFromCas('', 'Words');
+               use Words;  read all var {y} into y;  close Words;
+               call MatrixWriteToCas({1 2}, 'sashelp', 'x');
+               m = MatrixCreateFromCas('casuser', 'nosuch');
+               call MatrixWriteToCas({1 2}, '', 'ok', {'a'});
+               after = 1;""")
+    assert r["w"].tolist() == [["a", "bb"], ["ccc", "d"]]
+    assert r["y"].ravel().tolist() == ["bb", "d"]
+    assert "Library SASHELP is read-only." in r.log
+    assert "File WORK.NOSUCH.DATA does not exist." in r.log
+    assert "2 columns but 1 names" in r.log
+    assert r["after"] == 1 and "m" not in r.session.globals

@@ -69,3 +69,84 @@ def symget(session, name):
         raise E.IMLRuntimeError(f"The macro variable {_text(name).upper()} does not exist.",
                                 hint="set it with %let or CALL SYMPUTX")
     return char_matrix([[value]], max(len(value), 1))
+
+
+# ---------------------------------------------------------------- CAS tables (the iml action)
+CAS_NOTE = ("imlpy has no CAS server: a CAS table is a data set in the library whose libref is the caslib "
+            "name (a LIBNAME ... CAS statement maps one to WORK), else in WORK")
+
+
+def _cas_library(session, caslib):
+    """The library that stands for a caslib: the libref of that name if assigned, else WORK."""
+    from ..datasets import state
+    st = state(session)
+    ref = _text(caslib).upper() if caslib is not None else ""
+    if ref and ref in st.libs and ref != "SASHELP":
+        return st.libs[ref]
+    if ref == "SASHELP":
+        return st.libs["SASHELP"]
+    return st.work()
+
+
+@builtin("MATRIXWRITETOCAS(matrix, caslib, table <, colnames>)",
+         "Writes a matrix to a CAS table, one variable per column, named by colnames (default COL1, COL2, ...). "
+         "Returns nothing; use as CALL MatrixWriteToCas(...).", kind="call", session=True, partial=CAS_NOTE,
+         example=("call MatrixWriteToCas({1 2, 3 4}, '', 'Pairs', {'a' 'b'});\n"
+                  "use Pairs;  read all var _NUM_ into m;  close Pairs;\nprint m;",
+                  "        m\n        1         2\n        3         4\n\n"))
+def matrixwritetocas(session, matrix, caslib, table, colnames=None):
+    import os
+
+    import numpy as np
+    from .. import sandbox
+    from ..dsio import Table, char_column, write_table
+    from ..values import as_array
+    lib = _cas_library(session, caslib)
+    if lib.readonly:
+        raise E.IMLRuntimeError(f"Library {lib.name} is read-only.", hint="write the table to another caslib")
+    member = _text(table)
+    if not member.replace("_", "a").isalnum() or member[0].isdigit():
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"'{member}' is not a valid table name")
+    values = as_array(matrix)
+    if values.size == 0:
+        raise E.IMLRuntimeError(E.NOT_SET, hint="the matrix to write has no value")
+    names = ([str(n).strip() for n in np.asarray(chars(colnames)).ravel()] if colnames is not None
+             else [f"COL{j + 1}" for j in range(values.shape[1])])
+    if len(names) != values.shape[1]:
+        raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{values.shape[1]} columns but {len(names)} names")
+    if is_char(matrix):
+        width = max(1, max((len(str(v)) for v in values.ravel()), default=1))
+        out = Table(names, ["C"] * len(names), [width] * len(names),
+                    [char_column(values[:, j], width) for j in range(values.shape[1])])
+    else:
+        out = Table(names, ["N"] * len(names), [8] * len(names),
+                    [np.array(values[:, j], dtype=float) for j in range(values.shape[1])])
+    path = os.path.join(lib.path, f"{member.lower()}.{lib.native_format()}")
+    sandbox.check(session, f"Writing the table {lib.name}.{member.upper()} to", path, write=True)
+    write_table(out, path, member.upper())
+    session.note(f"The table {member.upper()} has {values.shape[0]} rows and {values.shape[1]} columns "
+                 f"(library {lib.name}).")
+
+
+@builtin("MATRIXCREATEFROMCAS(caslib, table <, options>)",
+         "Reads a CAS table into a matrix: its numeric variables (or, if it has none, its character ones), "
+         "one column per variable.", session=True, partial=CAS_NOTE + "; the options argument is not supported",
+         example=("call MatrixWriteToCas({1 2, 3 4}, '', 'Pairs');\nm = MatrixCreateFromCas('', 'Pairs');\nprint m;",
+                  "        m\n        1         2\n        3         4\n\n"))
+def matrixcreatefromcas(session, caslib, table, options=None):
+    import numpy as np
+    from ..datasets import member_path
+    from ..dsio import read_table
+    lib = _cas_library(session, caslib)
+    member = _text(table)
+    data = read_table(member_path(lib, f"{lib.name}.{member.upper()}", member))
+    if options is not None and _text(options):
+        session.note("MatrixCreateFromCas: the options argument is not supported and was ignored.")
+    numeric = [c for c, k in zip(data.cols, data.kinds) if k == "N"]
+    if numeric:
+        return np.column_stack(numeric) if data.nobs else np.empty((0, len(numeric)))
+    text = [c for c, k in zip(data.cols, data.kinds) if k == "C"]
+    if not text or not data.nobs:
+        from ..values import EMPTY
+        return EMPTY
+    return char_matrix(np.column_stack(text).tolist())
