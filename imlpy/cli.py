@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="stop the run with an error after SECONDS of wall-clock time (exit status 2)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="run MAPREDUCE/PARTASKS on this Dask cluster, "
                      "e.g. tcp://host:8786 (default: $IMLPY_DASK_SCHEDULER, else a local cluster)")
+    run.add_argument("--nthreads", metavar="K", type=_count, help="threads per node for MAPREDUCE, like the "
+                     "iml action's NTHREADS= (default: $IMLPY_NTHREADS, else the cluster's worker threads)")
     check = sub.add_parser("check", help="parse IML programs and report every syntax error")
     check.add_argument("files", nargs="+")
     h = sub.add_parser("help", help="describe a builtin function or subroutine")
@@ -53,6 +55,16 @@ def _size(text: str) -> int:
         return parse_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc))
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"needs a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _seconds(text: str) -> float:
@@ -97,6 +109,8 @@ def main(argv: Optional[list] = None) -> int:
                     os.environ[var] = os.path.abspath(value)     # read by datasets.py / storage.py
             if args.scheduler:
                 os.environ["IMLPY_DASK_SCHEDULER"] = args.scheduler     # read by parallel.py
+            if args.nthreads:
+                os.environ["IMLPY_NTHREADS"] = str(args.nthreads)       # read by parallel.py
             return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run, args.plots,
                            time_limit=args.time_limit)
         if args.command == "kernel":

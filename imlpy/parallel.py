@@ -12,16 +12,22 @@ the same on a Dask cluster:
 
 Every call runs in a fresh imlpy Session on its worker. It receives the source text of the modules
 it needs (the named module and every module it calls, transitively) and the values of the GLOBAL
-variables those modules declare; values travel as floats, numpy arrays and IML lists. Random
-numbers: call i draws from stream i of `numpy.random.SeedSequence(seed).spawn(n)`, where `seed`
-is taken from the session's stream (so CALL RANDSEED makes a parallel simulation repeat exactly,
-whichever worker runs which call, and serial and parallel runs agree).
+variables those modules declare; values travel as floats, numpy arrays and IML lists. A mapper
+runs once on every thread of every node (threads per node: the iml action's NTHREADS=, `imlpy run
+--nthreads`, or the cluster's own); NODEINFO() and NPERTHREAD() tell a call where it is.
+
+Random numbers: call i draws from stream i of `numpy.random.SeedSequence(seed).spawn(n)`, where
+`seed` is taken from the session's stream (so CALL RANDSEED before MAPREDUCE makes a parallel
+simulation repeat exactly, whichever worker runs which call, and serial and parallel runs agree);
+a call that runs CALL RANDSEED(s) itself gets child i of SeedSequence(s) (builtins/random.py), so
+one seed still gives every thread its own stream, as SAS's iml action does.
 """
 from __future__ import annotations
 
 import atexit
 import os
 import threading
+import time
 from dataclasses import fields, is_dataclass
 from typing import Optional
 
@@ -124,9 +130,8 @@ def run_call(payload: dict) -> dict:
     result = {"status": "ok", "value": None, "out": out, "log": log}
     try:
         session = Session(out=out.append, log=log.append)
-        info = dict(payload["info"])
-        info["node"] = _node_number(info.pop("hosts", []))
-        session.extensions["parallel_worker"] = info
+        session.extensions["parallel_worker"] = dict(payload["info"])
+        result["worker"] = _worker_address()
         session.extensions["random"] = {"seeded": False, "used": False}
         session.rng = np.random.default_rng(payload["seed"])
         for src in payload["sources"]:
@@ -134,7 +139,9 @@ def run_call(payload: dict) -> dict:
         if session.diagnostics.errors:
             return _failed(result, "A module could not be defined on the worker.", "see the log above")
         session.globals.update(payload["globals"])
+        started = time.perf_counter()
         value = session.call_module(payload["module"], payload["arg"])
+        result["seconds"] = time.perf_counter() - started
         if value is None:
             return _failed(result, f"Module {payload['module'].upper()} did not return a value.",
                            "a mapper or task module must end with RETURN(value)")
@@ -160,16 +167,13 @@ def _failed(result: dict, message: str, hint: str) -> dict:
     return result
 
 
-def _node_number(hosts: list) -> int:
-    """1-based number of this worker's host among the cluster's hosts (1 when not on Dask)."""
-    if not hosts:
-        return 1
+def _worker_address() -> str:
+    """The Dask worker running this call, or 'this process' (the serial path)."""
     try:
         from distributed import get_worker
-        host = _host_of(get_worker().address)
+        return get_worker().address
     except Exception:
-        return 1
-    return hosts.index(host) + 1 if host in hosts else 1
+        return "this process"
 
 
 def _host_of(address: str) -> str:
@@ -244,43 +248,50 @@ def shutdown() -> None:
             _close(key)
 
 
-def cluster_threads(client) -> tuple:
-    """(total worker threads, sorted host names) of the cluster behind `client`."""
-    workers = client.scheduler_info().get("workers", {})
-    if not workers:
-        client.wait_for_workers(1, timeout=30)
-        workers = client.scheduler_info().get("workers", {})
-    total = sum(int(w.get("nthreads", 1)) for w in workers.values()) or 1
-    hosts = sorted({_host_of(a) for a in workers})
-    return total, hosts
-
-
 # ---------------------------------------------------------------- options
 def parse_options(session, fname: str, options) -> dict:
-    """The character options of MAPREDUCE/PARTASKS: 'serial', 'nthreads=K', 'timeout=S'.
+    """The options of MAPREDUCE/PARTASKS.
 
-    SAS's numeric options choose how the iml action spreads work over CAS nodes and threads; that
-    has no meaning on Dask, so they are accepted and ignored with a NOTE."""
-    opts = {"serial": False, "nthreads": None, "timeout": _env_timeout()}
+    SAS's form is a numeric column: element 1 chooses where the work goes (1: the threads of the
+    controller, i.e. this machine; 2: the worker nodes first, then their threads; 0 or missing: the
+    default), element 2 asks for a table about the calls (1) or not (0). imlpy also takes a
+    character form: 'serial', 'nthreads=K', 'timeout=SECONDS', 'local', 'info'."""
+    opts = {"serial": False, "nthreads": None, "timeout": _env_timeout(), "scheme": 0, "info": False}
     if options is None:
         return opts
     if not is_char(options):
-        session.note(f"{fname}: numeric options (the iml action's node/thread scheme) have no meaning "
-                     "on Dask and were ignored; use e.g. 'nthreads=4 timeout=60 serial'.")
-        return opts
+        return _numeric_options(fname, options, opts)
     words = " ".join(str(s) for s in np.asarray(options).ravel()).replace(",", " ").split()
     for word in words:
         key, _, val = word.partition("=")
         key = key.lower()
         if key == "serial" and not val:
             opts["serial"] = True
+        elif key == "local" and not val:
+            opts["scheme"] = 1
+        elif key == "info" and not val:
+            opts["info"] = True
         elif key in ("nthreads", "nworkers", "ntasks") and val:
             opts["nthreads"] = _positive(fname, key, val, int)
         elif key == "timeout" and val:
             opts["timeout"] = _positive(fname, key, val, float)
         else:
             raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"{fname} option '{word}' is not one of "
-                                    "'serial', 'nthreads=K', 'timeout=SECONDS'")
+                                    "'serial', 'nthreads=K', 'timeout=SECONDS', 'local', 'info'")
+    return opts
+
+
+def _numeric_options(fname: str, options, opts: dict) -> dict:
+    vals = np.asarray(options, dtype=float).ravel()
+    if vals.size > 2:
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"{fname} options has {vals.size} elements; SAS's form "
+                                "is {scheme, print}: scheme 0, 1 or 2 and print 0 or 1")
+    scheme = vals[0] if vals.size else 0
+    if scheme == scheme and scheme not in (0, 1, 2):
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"{fname} options[1] must be 0 (default), 1 (threads of "
+                                f"this machine) or 2 (nodes first), not {scheme:g}")
+    opts["scheme"] = int(scheme) if scheme == scheme else 0
+    opts["info"] = vals.size > 1 and vals[1] == vals[1] and vals[1] != 0
     return opts
 
 
@@ -301,20 +312,35 @@ def _env_timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-# ---------------------------------------------------------------- running many calls
+def threads_setting(session, opts: dict) -> Optional[int]:
+    """Threads per node asked for: the option 'nthreads=K', else the iml action's NTHREADS= (a
+    PROC CAS step), else `imlpy run --nthreads K` / IMLPY_NTHREADS; None: use the cluster's."""
+    if opts["nthreads"]:
+        return opts["nthreads"]
+    if session.options.get("nthreads"):
+        return int(session.options["nthreads"])
+    try:
+        return max(1, int(os.environ["IMLPY_NTHREADS"]))
+    except (KeyError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- where the calls run
 def plan(session, fname: str, opts: dict):
-    """(client or None, number of threads, hosts). None means: run serially, after a NOTE."""
+    """(client or None, nodes): nodes = [(host, worker threads)], one entry per machine of the
+    cluster. client None means: run serially in this process (after a NOTE saying why)."""
+    local = [(None, local_workers())]
     if opts["serial"] or "parallel_worker" in session.extensions:
         if opts["serial"]:
             session.note(f"{fname} ran serially (option 'serial').")
-        return None, opts["nthreads"] or local_workers(), []
-    address = scheduler_address(session)
+        return None, local
+    address = None if opts["scheme"] == 1 else scheduler_address(session)
     try:
         client = get_client(address)
-        total, hosts = cluster_threads(client)
+        nodes = cluster_nodes(client)
     except ImportError:
         session.note(f"{fname} ran serially (dask is not installed: {INSTALL_HINT})")
-        return None, opts["nthreads"] or local_workers(), []
+        return None, local
     except E.IMLRuntimeError:
         raise
     except Exception as exc:                    # the local cluster could not start
@@ -322,12 +348,59 @@ def plan(session, fname: str, opts: dict):
             raise E.IMLRuntimeError(f"Cannot use the Dask scheduler at {address}.",
                                     hint=f"{type(exc).__name__}: {exc}") from None
         session.note(f"{fname} ran serially (a local Dask cluster could not start: {type(exc).__name__}: {exc})")
-        return None, opts["nthreads"] or local_workers(), []
-    return client, opts["nthreads"] or total, hosts
+        return None, local
+    return client, nodes
 
 
-def run_calls(session, fname: str, calls: list, opts: dict, client, hosts: list) -> list:
-    """Run [(module, argument)] on the cluster (or serially) and return their values in order.
+def cluster_nodes(client) -> list:
+    """[(host, threads)] of the cluster behind `client`, hosts sorted."""
+    workers = client.scheduler_info().get("workers", {})
+    if not workers:
+        client.wait_for_workers(1, timeout=30)
+        workers = client.scheduler_info().get("workers", {})
+    threads: dict = {}
+    for address, w in workers.items():
+        host = _host_of(address)
+        threads[host] = threads.get(host, 0) + int(w.get("nthreads", 1))
+    return sorted(threads.items()) or [(None, 1)]
+
+
+def mapper_layout(nodes: list, per_node: Optional[int]) -> list:
+    """One placement per mapper call: every thread of every node (SAS: "on every available node
+    and thread"). per_node overrides the threads each node contributes."""
+    return _placements([per_node or n for _, n in nodes], nodes)
+
+
+def task_layout(nodes: list, ntasks: int, scheme: int) -> list:
+    """One placement per task: scheme 2 deals tasks to the nodes in turn (nodes before threads);
+    otherwise they fill the first node's threads, then the next node's, and so on."""
+    if len(nodes) == 1 or scheme != 2:
+        counts, left = [], ntasks
+        for i, (_, n) in enumerate(nodes):
+            take = left if i == len(nodes) - 1 else min(n, left)
+            counts.append(take)
+            left -= take
+        if scheme != 2 and len(nodes) > 1 and ntasks > sum(n for _, n in nodes):
+            counts = [ntasks // len(nodes) + (i < ntasks % len(nodes)) for i in range(len(nodes))]
+    else:
+        counts = [ntasks // len(nodes) + (i < ntasks % len(nodes)) for i in range(len(nodes))]
+    return _placements(counts, nodes)
+
+
+def _placements(counts: list, nodes: list) -> list:
+    out = []
+    for k, (count, (host, _)) in enumerate(zip(counts, nodes)):
+        out.extend({"host": host, "node": k + 1, "thread": t + 1, "nthreads": count} for t in range(count))
+    total = len(out)
+    for i, p in enumerate(out):
+        p.update(call=i + 1, ncalls=total, nnodes=len(nodes))
+    return out
+
+
+# ---------------------------------------------------------------- running many calls
+def run_calls(session, fname: str, calls: list, opts: dict, client, layout: list) -> list:
+    """Run [(module, argument)] (call i placed by layout[i]) on the cluster or serially and return
+    their values in order.
 
     Listing and log text of each call are relayed in call order; the first failing call becomes
     an IML error naming the worker and module."""
@@ -337,13 +410,13 @@ def run_calls(session, fname: str, calls: list, opts: dict, client, hosts: list)
     seed = int(stream(session).integers(0, 2**63 - 1))
     streams = np.random.SeedSequence(seed).spawn(len(calls))
     payloads = [{"module": m, "arg": portable(a), "sources": sources, "globals": values,
-                 "seed": streams[i], "info": {"thread": i + 1, "nthreads": len(calls), "hosts": hosts,
-                                              "nnodes": max(1, len(hosts)), "kind": fname}}
+                 "seed": streams[i], "info": dict(layout[i], kind=fname)}
                 for i, (m, a) in enumerate(calls)]
     if client is None:
         results = [run_call(p) for p in payloads]
     else:
-        results = _on_cluster(session, fname, client, payloads, opts["timeout"])
+        pin = len({p["host"] for p in layout}) > 1
+        results = _on_cluster(session, fname, client, payloads, opts["timeout"], pin)
     values_out = []
     for i, res in enumerate(results):
         for text in res["out"]:
@@ -355,13 +428,26 @@ def run_calls(session, fname: str, calls: list, opts: dict, client, hosts: list)
             raise E.IMLRuntimeError(f"{res['message'].rstrip('.')} in {fname} {label} {i + 1}, "
                                     f"module {calls[i][0].upper()}.", hint=res.get("hint", ""))
         values_out.append(res["value"])
+    if opts["info"]:
+        session.out(call_table(fname, calls, layout, results))
     return values_out
 
 
-def _on_cluster(session, fname: str, client, payloads: list, timeout: float) -> list:
-    """Submit every call, then collect the results in order within one overall deadline."""
-    import time
-    futures = [client.submit(run_call, p, pure=False, key=f"imlpy-{fname.lower()}-{i + 1}-{os.urandom(4).hex()}")
+def call_table(fname: str, calls: list, layout: list, results: list) -> str:
+    """The table of calls that options {., 1} asks for: where each ran and for how long."""
+    head = f"{'Call':>6}  {'Module':<16}{'Node':>6}{'Thread':>8}  {'Worker':<28}{'Seconds':>9}"
+    rows = [f"{fname}: {len(calls)} call{'s' if len(calls) != 1 else ''}", "", head]
+    for i, ((module, _), place, res) in enumerate(zip(calls, layout, results)):
+        rows.append(f"{i + 1:>6}  {module.upper():<16}{place['node']:>6}{place['thread']:>8}  "
+                    f"{res.get('worker', ''):<28}{res.get('seconds', 0.0):>9.3f}")
+    return "\n".join(rows) + "\n\n"
+
+
+def _on_cluster(session, fname: str, client, payloads: list, timeout: float, pin: bool) -> list:
+    """Submit every call (pinned to its node's workers when the cluster spans several machines),
+    then collect the results in order within one overall deadline."""
+    futures = [client.submit(run_call, p, pure=False, key=f"imlpy-{fname.lower()}-{i + 1}-{os.urandom(4).hex()}",
+                             **({"workers": [p["info"]["host"]], "allow_other_workers": False} if pin else {}))
                for i, p in enumerate(payloads)]
     deadline = time.monotonic() + timeout
     results = []

@@ -326,6 +326,12 @@ class TrackedList(list):
         super().__init__(*args)
         self._epoch = -1
 
+    def __reduce__(self):
+        # Rebuild through __init__: the default list pickling fills the new list with extend()
+        # before _epoch exists, which fails when a statement is running in the unpickling process
+        # (a Dask LocalCluster's scheduler runs inside the MAPREDUCE caller).
+        return (type(self), (list(self),))
+
     for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend", "insert",
                   "pop", "remove", "clear", "sort", "reverse"):
         locals()[_name] = _tracked(getattr(list, _name))

@@ -69,7 +69,7 @@ def test_reducer_builtins_and_module_reducer():
 
 
 def test_monte_carlo_reproducible_and_equal_to_serial():
-    code = 'call randseed(321);  s = mapreduce(4e5, "mcMap", "_SUM", OPTS);  p = mapreduce(2e5, "piMap", "_SUM", OPTS);'
+    code = 'call randseed(321);  s = mapreduce(4e5, "mcMap", "_SUM", OPTS);  p = mapreduce([#"seed" = 9, #"N" = 2e5], "piMap", "_SUM", OPTS);'
     par, ser = both(code)
     again = run(MODULES + code.replace("OPTS", '"nthreads=2"'))
     np.testing.assert_array_equal(par["s"], ser["s"])
@@ -169,6 +169,161 @@ def test_serial_fallback_without_dask(monkeypatch):
 def test_information_functions_outside_parallel_code():
     r = run("a = threadid() || numthreads() || nodeid() || numnodes();")
     np.testing.assert_array_equal(r["a"], [[1, 1, 1, 1]])
+
+
+# ---------------------------------------------------------------- the iml action's conventions
+# SAS's published iml-action examples use: NODEINFO()$'threadId' to pick a mapper's share, NPERTHREAD
+# to split a count, CALL RANDSEED with one seed in every mapper ("each thread uses a different
+# stream"), a list of named parameters as mapArg, PARTASKS with one module name for a whole list of
+# arguments, and numeric options {scheme, print}. These tests use the same conventions.
+
+def test_nodeinfo_thread_picks_a_row_for_each_of_four_threads():
+    code = """start rowSum(m);
+                 info = nodeInfo();
+                 k = info$'threadId';
+                 return( sum(m[k, ]) );
+              finish;
+              m = shape(1:400, 4);
+              total = mapReduce(m, 'rowSum', '_SUM', OPTS);
+              start where(x);
+                 L = nodeInfo();
+                 return( L$'nodeId' || L$'threadId' || L$'numNodes' || L$'numThreads' );
+              finish;
+              w = mapReduce(0, 'where', '_VCONCAT', OPTS);"""
+    par = run(code.replace("OPTS", "'nthreads=4'"))
+    ser = run(code.replace("OPTS", "'serial nthreads=4'"))
+    for r in (par, ser):
+        assert r.status == 0, r.text
+        assert r["total"] == 400 * 401 / 2
+        np.testing.assert_array_equal(r["w"], [[1, t, 1, 4] for t in (1, 2, 3, 4)])
+
+
+def test_nperthread_splits_a_count_over_all_calls():
+    code = """start share(n);  return( nPerThread(n) );  finish;
+              a = mapReduce(10, 'share', '_HCONCAT', 'serial nthreads=3');
+              b = mapReduce(10, 'share', '_HCONCAT', 'nthreads=3');
+              c = mapReduce(2, 'share', '_HCONCAT', 'nthreads=4');
+              d = nPerThread(7);"""
+    r = run(code)
+    assert r.status == 0, r.text
+    np.testing.assert_array_equal(r["a"], [[4, 3, 3]])
+    np.testing.assert_array_equal(r["b"], [[4, 3, 3]])
+    np.testing.assert_array_equal(r["c"], [[1, 1, 0, 0]])
+    assert r["d"] == 7
+    bad = run("x = nPerThread(-1);")
+    assert "NPERTHREAD needs one nonnegative whole number" in bad.log
+
+
+def test_randseed_in_every_mapper_gives_each_thread_its_own_reproducible_stream():
+    code = """start draws(p);
+                 call randseed(p$'seed');
+                 x = j(1, nPerThread(p$'B'));
+                 call randgen(x, 'Uniform');
+                 return( x );
+              finish;
+              p = [#'seed' = 77, #'B' = 12];
+              v = mapReduce(p, 'draws', '_HCONCAT', OPTS);"""
+    par = run(code.replace("OPTS", "'nthreads=3'"))
+    ser = run(code.replace("OPTS", "'serial nthreads=3'"))
+    again = run(code.replace("OPTS", "'nthreads=3'"))
+    assert par.status == 0, par.text                   # a list argument travels to the workers
+    v = par["v"].ravel()
+    assert v.size == 12
+    np.testing.assert_array_equal(par["v"], ser["v"])
+    np.testing.assert_array_equal(par["v"], again["v"])
+    parts = v.reshape(3, 4)
+    assert not np.array_equal(parts[0], parts[1]) and not np.array_equal(parts[1], parts[2])
+    other = run(code.replace("77", "78").replace("OPTS", "'nthreads=3'"))
+    assert not np.array_equal(other["v"], par["v"])
+
+
+def test_partasks_one_module_for_a_list_of_arguments_with_numeric_options():
+    code = """start scaled(arg);  return( arg$'k' # arg$'x' );  finish;
+              args = ListCreate(5);
+              a = [#'k' = ., #'x' = {1 2}];
+              do i = 1 to 5;
+                 a$'k' = i;
+                 call ListSetItem(args, i, a);
+              end;
+              R = ParTasks('scaled', args, {2, 0});
+              s = R$1 // R$5;
+              n = ListLen(R);
+              T = ParTasks({'scaled'}, [[#'k' = 3, #'x' = 1]], {1, 1});
+              t = T$1;"""
+    r = run(code)
+    assert r.status == 0, r.text
+    np.testing.assert_array_equal(r["s"], [[1, 2], [5, 10]])
+    assert r["n"] == 5 and r["t"] == 3
+    assert "PARTASKS: 1 call" in r.out and "SCALED" in r.out and "Seconds" in r.out
+    bad = run("start m(x); return(x); finish;  R = ParTasks('m', [1], {3, 0});")
+    assert "must be 0 (default), 1 (threads of this machine) or 2 (nodes first), not 3" in bad.log
+
+
+def test_task_layout_over_several_nodes():
+    nodes = [("10.0.0.1", 2), ("10.0.0.2", 2)]
+    dealt = parallel.task_layout(nodes, 5, scheme=2)
+    assert [p["node"] for p in dealt] == [1, 1, 1, 2, 2]
+    assert [p["thread"] for p in dealt] == [1, 2, 3, 1, 2]
+    filled = parallel.task_layout(nodes, 3, scheme=0)
+    assert [(p["node"], p["thread"]) for p in filled] == [(1, 1), (1, 2), (2, 1)]
+    mapped = parallel.mapper_layout(nodes, 3)
+    assert len(mapped) == 6 and mapped[-1]["call"] == 6 and mapped[-1]["nthreads"] == 3
+
+
+def test_proc_cas_iml_action_in_a_sas_file(tmp_path):
+    prog = tmp_path / "viya.sas"
+    prog.write_text("""cas mysess;
+libname mycas cas sessref=mysess;
+proc cas;
+   loadactionset 'iml';
+   source addRows;
+      start rowSum(m);
+         L = nodeInfo();
+         return( sum(m[L$'threadId', ]) );
+      finish;
+      m = shape(1:400, 4);
+      total = mapReduce(m, 'rowSum', '_SUM');
+      print total;
+      call MatrixWriteToCas(total || 2#total, '', 'Totals', {'t' 'twice'});
+   endsource;
+   iml / code=addRows nthreads=4;
+   columnInfo / table='Totals';
+run;
+quit;
+proc iml;
+   use mycas.Totals;  read all var {twice} into w;  close mycas.Totals;
+   print w;
+   m = MatrixCreateFromCas('mycas', 'Totals');
+   print m;
+quit;
+proc cas;
+   iml / code=nosuch;
+quit;
+""")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("IMLPY_NTHREADS", None)
+    out = subprocess.run([sys.executable, "-m", "imlpy", "run", str(prog)], env=env, capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    text = out.stdout + out.stderr
+    assert out.stdout.split("total")[1].split()[0] == "80200", text   # 4 threads, whatever the cores
+    assert "160400" in out.stdout and "80200    160400" in out.stdout, text
+    assert "NOTE: iml action at line 15." in text
+    assert "NOTE: The CAS statement COLUMNINFO at line 16 was skipped" in text
+    assert "Libref MYCAS uses the CAS engine" in text
+    assert "names CODE=nosuch, but no SOURCE block of that name precedes it" in text
+    assert out.returncode == 2                           # the ERROR for CODE=nosuch
+    assert "Traceback" not in text
+
+
+def test_list_arguments_pickle_while_a_statement_runs():
+    import pickle
+    from imlpy.values import IMLList, journal_begin, journal_end
+    mark = journal_begin()
+    try:
+        back = pickle.loads(pickle.dumps(IMLList([1.0, IMLList([2.0], ["b"])], ["a", "c"])))
+    finally:
+        journal_end(mark, failed=False)
+    assert back.items[0] == 1.0 and back.names[1] == "c" and back.items[1].items == [2.0]
 
 
 # ---------------------------------------------------------------- an external cluster

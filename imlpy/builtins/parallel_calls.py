@@ -12,10 +12,13 @@ import numpy as np
 
 from .. import errors as E
 from ..values import IMLList, is_char, to_str
+from .common import num
 from .registry import builtin
 
-PAR_PARTIAL = ("SAS's numeric options (spreading over CAS nodes/threads) are ignored with a NOTE; "
-               "imlpy's character options are 'serial', 'nthreads=K', 'timeout=SECONDS'")
+PAR_PARTIAL = ("options: SAS's numeric form {scheme, print} is honoured as scheme 1 = this machine's "
+               "workers, 2 = one task per node in turn, 0 = the default cluster; print = 1 lists the calls in a "
+               "table of imlpy's own layout. imlpy's character options: 'serial', 'nthreads=K', "
+               "'timeout=SECONDS', 'local', 'info'")
 
 
 def _module_name(session, value, what: str) -> str:
@@ -30,13 +33,14 @@ def _module_name(session, value, what: str) -> str:
 
 
 @builtin("MAPREDUCE(mapArg, mapper, reducer <,options>)",
-         "Runs the module named by mapper once on every worker (thread) with mapArg and combines the results "
-         "with reducer: '_SUM', '_MIN', '_MAX', '_HCONCAT', '_VCONCAT' or a module reducer(a, b). "
-         "THREADID() and NUMTHREADS() tell a mapper which part of the work is its own.",
+         "Runs the module named by mapper once on every worker thread of every node with mapArg and combines "
+         "the results with reducer: '_SUM', '_MIN', '_MAX', '_HCONCAT', '_VCONCAT' or a module reducer(a, b). "
+         "NODEINFO() and NPERTHREAD(n) tell a mapper which part of the work is its own; the number of "
+         "threads comes from the iml action's NTHREADS= (PROC CAS), `imlpy run --nthreads K`, or the cluster.",
          session=True, unset=True, partial=PAR_PARTIAL,
-         example=("start tid(x);\n   return( x # threadid() );\nfinish;\n"
-                  "s = mapreduce(10, \"tid\", \"_SUM\", \"serial nthreads=3\");\nprint s;",
-                  "        s\n       60\n\n"))
+         example=("start part(x);\n   return( nPerThread(x) );\nfinish;\n"
+                  "s = mapreduce(10, \"part\", \"_HCONCAT\", \"serial nthreads=3\");\nprint s;",
+                  "        s\n        4         3         3\n\n"))
 def mapreduce(session, map_arg, mapper, reducer, options=None):
     from .. import parallel as P
     mapper = _module_name(session, mapper, "mapper")
@@ -47,14 +51,16 @@ def mapreduce(session, map_arg, mapper, reducer, options=None):
     if red.upper() not in P.BUILTIN_REDUCERS:
         red = _module_name(session, reducer, "reducer")
     opts = P.parse_options(session, "MAPREDUCE", options)
-    client, nthreads, hosts = P.plan(session, "MAPREDUCE", opts)
-    values = P.run_calls(session, "MAPREDUCE", [(mapper, map_arg)] * nthreads, opts, client, hosts)
+    client, nodes = P.plan(session, "MAPREDUCE", opts)
+    layout = P.mapper_layout(nodes, P.threads_setting(session, opts))
+    values = P.run_calls(session, "MAPREDUCE", [(mapper, map_arg)] * len(layout), opts, client, layout)
     return P.reduce_values(session, red, values)
 
 
 @builtin("PARTASKS(tasks, taskArgs <,options>)",
-         "Runs each module named in the character vector tasks in parallel, task i with item i of the "
-         "list taskArgs, and returns the list of their results.",
+         "Runs the task modules in parallel, task i with item i of the list taskArgs, and returns the list "
+         "of their results. tasks is a character vector with one module name per item of taskArgs, or a "
+         "single name that every item is given to.",
          session=True, partial=PAR_PARTIAL,
          example=("start twice(x);\n   return( 2*x );\nfinish;\nstart neg(x);\n   return( -x );\nfinish;\n"
                   "R = partasks({\"twice\" \"neg\"}, [3, 4], \"serial\");\nprint (R$1) (R$2);",
@@ -67,39 +73,79 @@ def partasks(session, tasks, task_args, options=None):
     if not isinstance(task_args, IMLList):
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="taskArgs must be a list with one argument per task, "
                                 "e.g. [A, A, A]")
+    if len(names) == 1:
+        names = names * len(task_args.items)
     if len(task_args.items) != len(names):
         raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"{len(names)} tasks but {len(task_args.items)} items "
-                                "in taskArgs: give one argument per task")
+                                "in taskArgs: give one argument per task (or a single task name for all)")
     opts = P.parse_options(session, "PARTASKS", options)
-    client, _, hosts = P.plan(session, "PARTASKS", opts)
+    client, nodes = P.plan(session, "PARTASKS", opts)
+    layout = P.task_layout(nodes, len(names), opts["scheme"])
     calls = list(zip(names, task_args.items))
-    return IMLList(P.run_calls(session, "PARTASKS", calls, opts, client, hosts))
+    return IMLList(P.run_calls(session, "PARTASKS", calls, opts, client, layout))
 
 
-def _info(session, key: str, default: int) -> float:
-    return float(session.extensions.get("parallel_worker", {}).get(key, default))
+def worker_info(session) -> dict:
+    """Where the running call is (NODEINFO's items); a single thread outside MAPREDUCE/PARTASKS."""
+    return session.extensions.get("parallel_worker") or {"node": 1, "thread": 1, "nnodes": 1, "nthreads": 1,
+                                                         "call": 1, "ncalls": 1}
 
 
-@builtin("THREADID()", "Inside MAPREDUCE or PARTASKS: the number (1, 2, ...) of the call that is running; "
-         "1 outside them.", session=True, example=("print (threadid());", "        1\n\n"))
+INFO_ITEMS = (("nodeId", "node"), ("threadId", "thread"), ("numNodes", "nnodes"), ("numThreads", "nthreads"))
+
+
+@builtin("NODEINFO()", "A list that tells a mapper or task where it runs: items nodeId, threadId (1, 2, ... "
+         "within its node), numNodes and numThreads (threads on its node). Outside MAPREDUCE and "
+         "PARTASKS: node 1 of 1, thread 1 of 1.", session=True,
+         partial="SAS's documented use is L$'threadId'; the other item names follow the same pattern "
+                 "but could not be checked against the iml action documentation",
+         example=("L = nodeInfo();\nprint (L$'threadId') (L$'numThreads');", "        1          1\n\n"))
+def nodeinfo(session):
+    info = worker_info(session)
+    return IMLList([float(info[key]) for _, key in INFO_ITEMS], [name for name, _ in INFO_ITEMS])
+
+
+@builtin("NPERTHREAD(n)", "This call's share of n items when n is divided as evenly as possible among all the "
+         "calls of a MAPREDUCE (every thread of every node); the first n mod k calls get one more. "
+         "Outside MAPREDUCE and PARTASKS: n.", session=True,
+         example=("start part(x);\n   return( nPerThread(x) );\nfinish;\n"
+                  "s = mapreduce(1e6, \"part\", \"_HCONCAT\", \"serial nthreads=4\");\nprint s;",
+                  "        s\n   250000    250000    250000    250000\n\n"))
+def nperthread(session, n):
+    total = float(num(n).flat[0]) if not isinstance(n, IMLList) and num(n).size == 1 else float("nan")
+    if total != total or total < 0 or total != int(total):
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="NPERTHREAD needs one nonnegative whole number")
+    info = worker_info(session)
+    base, extra = divmod(int(total), int(info["ncalls"]))
+    return float(base + (info["call"] <= extra))
+
+
+def _info(session, key: str) -> float:
+    return float(worker_info(session)[key])
+
+
+EXTENSION = "imlpy extension (SAS's iml action gives the same through NODEINFO())."
+
+
+@builtin("THREADID()", "Inside MAPREDUCE or PARTASKS: the number (1, 2, ...) of the thread within its node; "
+         "1 outside them. " + EXTENSION, session=True, example=("print (threadid());", "        1\n\n"))
 def threadid(session):
-    return _info(session, "thread", 1)
+    return _info(session, "thread")
 
 
-@builtin("NUMTHREADS()", "Inside MAPREDUCE or PARTASKS: how many calls run in all (the mapper's share of N "
-         "items is about N/NUMTHREADS()); 1 outside them.", session=True,
-         example=("print (numthreads());", "        1\n\n"))
+@builtin("NUMTHREADS()", "Inside MAPREDUCE or PARTASKS: how many threads the call's node runs; 1 outside them. "
+         + EXTENSION, session=True, example=("print (numthreads());", "        1\n\n"))
 def numthreads(session):
-    return _info(session, "nthreads", 1)
+    return _info(session, "nthreads")
 
 
 @builtin("NODEID()", "Inside MAPREDUCE or PARTASKS: the number (1, 2, ...) of the machine the call runs on; "
-         "1 outside them.", session=True, example=("print (nodeid());", "        1\n\n"))
+         "1 outside them. " + EXTENSION, session=True, example=("print (nodeid());", "        1\n\n"))
 def nodeid(session):
-    return _info(session, "node", 1)
+    return _info(session, "node")
 
 
-@builtin("NUMNODES()", "Inside MAPREDUCE or PARTASKS: how many machines the cluster has; 1 outside them.",
-         session=True, example=("print (numnodes());", "        1\n\n"))
+@builtin("NUMNODES()", "Inside MAPREDUCE or PARTASKS: how many machines the cluster has; 1 outside them. "
+         + EXTENSION, session=True, example=("print (numnodes());", "        1\n\n"))
 def numnodes(session):
-    return _info(session, "nnodes", 1)
+    return _info(session, "nnodes")

@@ -44,9 +44,21 @@ def randseed(session, seed, reinit=None):
         return None
     if s != s:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="the seed cannot be missing")
-    session.rng = np.random.default_rng(int(s) if s > 0 else None)
+    session.rng = np.random.default_rng(_seed_sequence(session, s))
     st["seeded"], st["used"] = True, False
     return None
+
+
+def _seed_sequence(session, seed: float):
+    """The stream a seed starts. Inside MAPREDUCE/PARTASKS every call gets its own stream from the
+    same seed (as in SAS's iml action, where a mapper that calls RANDSEED with the seed it was given
+    draws different numbers on each thread): child `call` of the seed's SeedSequence."""
+    if seed <= 0:
+        return None
+    worker = session.extensions.get("parallel_worker")
+    if worker:
+        return np.random.SeedSequence(int(seed), spawn_key=(int(worker["call"]) - 1,))
+    return int(seed)
 
 
 # ---------------------------------------------------------------- distributions of RAND/RANDGEN
