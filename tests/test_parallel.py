@@ -2,6 +2,7 @@
 fallback and an external `dask scheduler` + `dask worker` cluster reached with --scheduler."""
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import socket
@@ -333,33 +334,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_external_scheduler_and_workers_via_cli(tmp_path):
+@contextlib.contextmanager
+def dask_cluster(workers: list):
+    """A `dask scheduler` on loopback and one `dask worker` per (host, nthreads); yields the address
+    and the environment to run imlpy in. Everything is stopped afterwards."""
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("IMLPY_DASK_SCHEDULER", None)
+    env.pop("IMLPY_NTHREADS", None)
     env["IMLPY_DASK_CONNECT_TIMEOUT"] = "2"
     address = f"tcp://127.0.0.1:{port}"
+    quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                               "--port", str(port), "--dashboard-address", ":0"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                               "--port", str(port), "--dashboard-address", ":0"], **quiet)]
     try:
-        for _ in range(2):
+        for host, nthreads in workers:
             procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
-                                           "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
-                                           "--no-dashboard"],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                                           "--nthreads", str(nthreads), "--no-nanny", "--host", host,
+                                           "--no-dashboard"], **quiet))
         client = distributed.Client(address, timeout="20s", set_as_default=False)
-        client.wait_for_workers(2, timeout=30)
-        prog = tmp_path / "sum.iml"
-        prog.write_text(MODULES + 'x = 1:1000;  s = mapreduce(x, "sumMap", "_SUM");\n'
-                        'start where(x); return( numthreads() || numnodes() || nodeid() ); finish;\n'
-                        'w = mapreduce(0, "where", "_VCONCAT");\nprint s, w;\n')
-        out = subprocess.run([sys.executable, "-m", "imlpy", "run", "--scheduler", address, str(prog)],
-                             env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
-        assert out.returncode == 0, out.stdout + out.stderr
-        assert "500500" in out.stdout
-        assert out.stdout.split().count("2") == 2 and out.stdout.split().count("1") == 4, out.stdout
+        client.wait_for_workers(len(workers), timeout=30)
+        yield address, env
         client.shutdown()                                # scheduler and workers stop
         client.close()
     finally:
@@ -369,6 +364,62 @@ def test_external_scheduler_and_workers_via_cli(tmp_path):
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def imlpy_run(args: list, env: dict, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "imlpy", "run", *args], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=cwd)
+
+
+@pytest.mark.slow
+def test_external_scheduler_and_workers_via_cli(tmp_path):
+    with dask_cluster([("127.0.0.1", 1), ("127.0.0.1", 1)]) as (address, env):
+        prog = tmp_path / "sum.iml"
+        prog.write_text(MODULES + 'x = 1:1000;  s = mapreduce(x, "sumMap", "_SUM");\n'
+                        'start where(x); return( numthreads() || numnodes() || nodeid() ); finish;\n'
+                        'w = mapreduce(0, "where", "_VCONCAT");\nprint s, w;\n')
+        out = imlpy_run(["--scheduler", address, str(prog)], env, tmp_path)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "500500" in out.stdout
+        assert out.stdout.split().count("2") == 2 and out.stdout.split().count("1") == 4, out.stdout
+
+
+def _loopback_alias_works() -> bool:
+    try:
+        with socket.socket() as s:
+            s.bind(("127.0.0.2", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _loopback_alias_works(), reason="127.0.0.2 is not a loopback address here")
+def test_two_nodes_each_call_runs_on_its_node(tmp_path):
+    """Workers on 127.0.0.1 (1 thread) and 127.0.0.2 (2 threads) are two nodes: a mapper runs on
+    every thread of both, a call's NODEINFO matches the worker it ran on, and scheme 2 deals tasks
+    to the nodes in turn."""
+    with dask_cluster([("127.0.0.1", 1), ("127.0.0.2", 2)]) as (address, env):
+        prog = tmp_path / "nodes.iml"
+        prog.write_text("""start where(x);
+                              L = nodeInfo();
+                              return( L$'nodeId' || L$'threadId' || L$'numNodes' || L$'numThreads' );
+                           finish;
+                           w = mapreduce(0, 'where', '_VCONCAT', {0, 1});
+                           start t(x);  L = nodeInfo();  return( L$'nodeId' );  finish;
+                           R = partasks('t', [1, 2, 3], {2, 1});
+                           n = (R$1) || (R$2) || (R$3);
+                           print w, n;""")
+        out = imlpy_run(["--scheduler", address, str(prog)], env, tmp_path)
+        assert out.returncode == 0, out.stdout + out.stderr
+        lines = out.stdout.splitlines()
+        calls = [ln.split() for ln in lines if ln.strip().startswith(("1 ", "2 ", "3 ")) and "tcp://" in ln]
+        assert [(c[2], c[4].split("//")[1].split(":")[0]) for c in calls[:3]] == \
+            [("1", "127.0.0.1"), ("2", "127.0.0.2"), ("2", "127.0.0.2")]      # node and where it ran
+        assert [c[2] for c in calls[3:]] == ["1", "1", "2"]
+        w = out.stdout.split("w\n")[1].split("\n\n")[0].split()
+        assert w == "1 1 2 1 2 1 2 2 2 2 2 2".split(), out.stdout
+        assert out.stdout.split("n\n")[1].split() == ["1", "1", "2"], out.stdout
 
 
 def test_unreachable_scheduler_is_an_iml_error(monkeypatch):
