@@ -206,7 +206,7 @@ def cmd_check(files: list) -> int:
         if text is None:
             status = 2
             continue
-        errors = syntax_errors(text)
+        errors = _check_errors(path, text, syntax_errors)
         for err in errors:
             sys.stderr.write(f"{path}:{err.line}:{err.column}: " + err.render())
         if errors:
@@ -214,6 +214,15 @@ def cmd_check(files: list) -> int:
         else:
             sys.stdout.write(f"{path}: OK\n")
     return status
+
+
+def _check_errors(path: str, text: str, syntax_errors) -> list:
+    """Syntax errors of an .iml file, or of the IML code in a .sas file (its PROC IML steps and the
+    SOURCE blocks of PROC CAS steps; the rest is SAS, which imlpy does not check)."""
+    if not path.lower().endswith(".sas"):
+        return syntax_errors(text)
+    from .sasprogram import iml_texts
+    return [err for piece in iml_texts(text) for err in syntax_errors(piece)]
 
 
 def cmd_help(name: Optional[str]) -> int:

@@ -261,6 +261,21 @@ _GLOBAL = ("title", "footnote", "options", "ods", "goptions", "filename", "libna
            "%include", "run", "quit", "endsas", "dm", "%macro", "x")
 
 
+_STEP_END = ("quit", "proc", "data", "endsas")
+
+
+def _step_end(stmts: list, k: int, enders: tuple = _STEP_END) -> int:
+    """Index of the first statement after stmts[k] that ends the step (len(stmts) if none)."""
+    j = k + 1
+    while j < len(stmts) and stmts[j].word not in enders:
+        j += 1
+    return j
+
+
+def _is_proc(s: Statement, name: str) -> bool:
+    return s.word == "proc" and re.match(rf"\s*proc\s+{name}\b", s.text, re.I) is not None
+
+
 def run_sas_program(session, text: str, stop_on_error: bool = False) -> None:
     """Run the PROC IML steps of a SAS program in order; skip (with a NOTE) every other step."""
     from .datasets import close_all
@@ -268,22 +283,18 @@ def run_sas_program(session, text: str, stop_on_error: bool = False) -> None:
     k = 0
     while k < len(stmts):
         s = stmts[k]
-        if s.word == "proc" and re.match(r"\s*proc\s+iml\b", s.text, re.I):
-            j = k + 1
-            while j < len(stmts) and stmts[j].word not in ("quit", "proc", "data", "endsas"):
-                j += 1
+        if _is_proc(s, "iml"):
+            j = _step_end(stmts, k)
             body = _padded(text, s.end, stmts[j - 1].end if j > k + 1 else s.end)
             _run_iml_step(session, body, s.line, close_all)
             k = j + 1 if j < len(stmts) and stmts[j].word == "quit" else j
-        elif s.word == "proc" and re.match(r"\s*proc\s+cas\b", s.text, re.I):
+        elif _is_proc(s, "cas"):
             k = _run_cas_step(session, text, stmts, k, close_all)
         elif s.word in ("proc", "data"):
             name = "DATA" if s.word == "data" else re.match(r"\s*proc\s+(\w+)", s.text + " x", re.I).group(1).upper()
             session.note(f"{'DATA' if name == 'DATA' else 'PROC ' + name} step at line {s.line} was skipped: "
                          f"imlpy runs PROC IML steps only.")
-            j = k + 1
-            while j < len(stmts) and stmts[j].word not in ("run", "quit", "proc", "data"):
-                j += 1
+            j = _step_end(stmts, k, ("run", "quit", "proc", "data"))
             k = j + 1 if j < len(stmts) and stmts[j].word in ("run", "quit") else j
         else:
             _global_statement(session, s)
@@ -291,6 +302,25 @@ def run_sas_program(session, text: str, stop_on_error: bool = False) -> None:
         if session.ended and (stop_on_error or s.word == "endsas"):
             break
         session.ended = False
+
+
+def iml_texts(text: str) -> list:
+    """The IML code of a SAS program, each piece at its own lines and columns: the body of every
+    PROC IML step and every SOURCE block of a PROC CAS step (what `imlpy check` parses)."""
+    stmts = list(statements(text))
+    pieces, k = [], 0
+    while k < len(stmts):
+        s = stmts[k]
+        if _is_proc(s, "iml") or _is_proc(s, "cas"):
+            j = _step_end(stmts, k)
+            if _is_proc(s, "iml"):
+                pieces.append(_padded(text, s.end, stmts[j - 1].end if j > k + 1 else s.end))
+            else:
+                pieces.extend(_source_block(text, st)[1] for st in stmts[k + 1:j] if _is_source(st))
+            k = j
+        else:
+            k += 1
+    return pieces
 
 
 def _padded(text: str, start: int, end: int) -> str:
@@ -328,15 +358,12 @@ def _run_cas_step(session, text: str, stmts: list, k: int, close_all) -> int:
     `iml / code=NAME nthreads=K;` runs one, as a PROC IML step whose MAPREDUCE uses K threads per
     node. Other CAS actions are skipped with a NOTE. Returns the index after the step."""
     sources: dict = {}
-    j = k + 1
-    while j < len(stmts) and stmts[j].word not in ("quit", "proc", "data", "endsas"):
-        st = stmts[j]
+    j = _step_end(stmts, k)
+    for st in stmts[k + 1:j]:
         action = _IML_ACTION.match(st.text)
-        if st.word == "source" and _SOURCE.match(st.text.lstrip()):
-            name = st.text.split()[1].rstrip(";").lower()
-            header_end = text.index(";", st.start) + 1
-            close = re.compile(r"\bendsource\s*;", re.I).search(text, header_end, st.end)
-            sources[name] = (_padded(text, header_end, close.start() if close else st.end), st.line)
+        if _is_source(st):
+            name, body = _source_block(text, st)
+            sources[name] = (body, st.line)
         elif action and st.word in ("iml", "action"):
             _iml_action(session, action.group(1), sources, st.line, close_all)
         elif st.word == "loadactionset" and not re.search(r"['\"]iml['\"]", st.text, re.I):
@@ -344,8 +371,19 @@ def _run_cas_step(session, text: str, stmts: list, k: int, close_all) -> int:
         elif st.word not in _CAS_QUIET:
             session.note(f"The CAS statement {st.word.upper() or '?'} at line {st.line} was skipped: imlpy runs "
                          "the iml action only.")
-        j += 1
     return j + 1 if j < len(stmts) and stmts[j].word == "quit" else j
+
+
+def _is_source(st: Statement) -> bool:
+    return st.word == "source" and _SOURCE.match(st.text.lstrip()) is not None
+
+
+def _source_block(text: str, st: Statement) -> tuple:
+    """(lower-case name, program text in place) of a `source NAME; ... endsource;` statement."""
+    name = st.text.split()[1].rstrip(";").lower()
+    header_end = text.index(";", st.start) + 1
+    close = re.compile(r"\bendsource\s*;", re.I).search(text, header_end, st.end)
+    return name, _padded(text, header_end, close.start() if close else st.end)
 
 
 def _iml_action(session, params_text: str, sources: dict, line: int, close_all) -> None:

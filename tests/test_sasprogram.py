@@ -140,3 +140,21 @@ def test_cas_table_functions_write_and_read_data_sets():
     assert "File WORK.NOSUCH.DATA does not exist." in r.log
     assert "2 columns but 1 names" in r.log
     assert r["after"] == 1 and "m" not in r.session.globals
+
+
+def test_check_reads_only_the_iml_code_of_a_sas_file(tmp_path):
+    good = tmp_path / "good.sas"
+    good.write_text(PROGRAM + "proc cas;\n  session s;\n  source p;\n    y = {1 2} @ I(2);\n  endsource;\n"
+                    "  iml / code=p nthreads=2;\nquit;\n")
+    bad = tmp_path / "bad.sas"
+    bad.write_text("data a;\n  set b;\nrun;\nproc cas;\n  source p;\n    x = {1 2;\n  endsource;\n"
+                   "  iml / code=p;\nquit;\nproc iml;\n  print x x;\n  y = 1 +;\nquit;\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    ok = subprocess.run([sys.executable, "-m", "imlpy", "check", str(good)], capture_output=True, text=True,
+                        env=env, timeout=60)
+    assert ok.returncode == 0 and "good.sas: OK" in ok.stdout, ok.stderr
+    no = subprocess.run([sys.executable, "-m", "imlpy", "check", str(bad)], capture_output=True, text=True,
+                        env=env, timeout=60)
+    assert no.returncode == 2
+    located = [ln.split(": ERROR")[0] for ln in no.stderr.splitlines() if ": ERROR" in ln]
+    assert located == [f"{bad}:6:13", f"{bad}:12:10"], no.stderr     # the two IML errors, nothing else
