@@ -176,7 +176,7 @@ class Format:
 
 _DEFAULT_WIDTH = {"": 12, "F": 12, "BEST": 12, "D": 12, "E": 12, "COMMA": 6, "DOLLAR": 6,
                   "PERCENT": 6, "PERCENTN": 6, "Z": 1, "PVALUE": 6, "DATE": 7, "YYMMDD": 8,
-                  "MMDDYY": 8, "DDMMYY": 8, "MONYY": 5, "YEAR": 4, "TIME": 8, "DATETIME": 16}
+                  "MMDDYY": 8, "DDMMYY": 8, "MONYY": 5, "YEAR": 4, "TIME": 8, "DATETIME": 16, "FRACT": 10}
 _NUMERIC = set(_DEFAULT_WIDTH)
 
 
@@ -261,6 +261,31 @@ def _pvalue(x: float, w: int, d: Optional[int]) -> str:
     if 0 <= x < 10 ** -d:
         return "<." + "0" * (d - 1) + "1"
     return _wd(x, w, d)
+
+
+FRACT_TOLERANCE = 1e-8     # relative: 0.6666666667 is 2/3 (the SAS documentation's example)
+
+
+def _fract(x: float, w: int, d: Optional[int]) -> str:
+    """FRACTw.: x as a reduced fraction (2/3, 174/625), found as the first continued-fraction
+    convergent within FRACT_TOLERANCE; whole numbers without '/1'; BESTw. if none fits in w."""
+    ax, sign = abs(x), "-" if x < 0 else ""
+    p0, q0, p1, q1 = 0, 1, 1, 0            # convergents h(k-2)/k(k-2), h(k-1)/k(k-1)
+    rest = ax
+    for _ in range(40):
+        a = math.floor(rest)
+        p0, q0, p1, q1 = p1, q1, a * p1 + p0, a * q1 + q0
+        text = sign + (f"{p1}" if q1 == 1 else f"{p1}/{q1}")
+        if len(text) > w:
+            break
+        if abs(ax - p1 / q1) <= FRACT_TOLERANCE * max(1.0, ax):
+            return "0" if p1 == 0 else text
+        frac = rest - a
+        if frac < 1e-15:
+            break
+        rest = 1 / frac
+    alt = best(x, w)
+    return alt if len(alt) <= w else "*" * w
 
 
 def sas_date(days: float) -> Optional[_dt.date]:
@@ -359,7 +384,7 @@ _RENDERERS = {"": _wd, "F": _wd, "COMMA": _comma, "DOLLAR": lambda x, w, d: _com
               "PERCENT": _percent, "PERCENTN": _percentn, "Z": _z, "E": _e, "PVALUE": _pvalue,
               "DATE": _date, "YYMMDD": _ymd_style("ymd", "-"), "MMDDYY": _ymd_style("mdy", "/"),
               "DDMMYY": _ymd_style("dmy", "/"), "MONYY": _monyy, "YEAR": _year,
-              "TIME": _clock, "DATETIME": _datetime}
+              "TIME": _clock, "DATETIME": _datetime, "FRACT": _fract}
 
 
 def _split_spec(spec: str, what: str):
@@ -384,7 +409,8 @@ def parse_format(spec: str) -> Format:
     if name not in _NUMERIC:
         raise E.IMLRuntimeError(f"The format {spec} is not supported yet.",
                                 hint="supported: w.d, Fw.d, BESTw., Ew., COMMAw.d, DOLLARw.d, PERCENTw.d, Zw.d, "
-                                     "PVALUEw.d, DATEw., YYMMDDw., MMDDYYw., DDMMYYw., MONYYw., YEARw., TIMEw.d, DATETIMEw.d, $w.")
+                                     "PVALUEw.d, FRACTw., DATEw., YYMMDDw., MMDDYYw., DDMMYYw., MONYYw., YEARw., TIMEw.d, "
+                                     "DATETIMEw.d, $w.")
     if name == "" and width is None:
         raise E.IMLRuntimeError(f"The format {spec} has no width.", hint="a w.d format needs its width, e.g. 8.2")
     return Format(name, width, dec)

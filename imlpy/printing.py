@@ -81,7 +81,7 @@ def make_table(session, label: str, value: Any, options: dict) -> Table:
     fmt = options.get("format")
     fw = session.options.get("fw", 9)
     cells = numeric_cells(arr, fmt, fw, session.options.get("fuzz"))
-    width = max(fw, fmt.width or 0) if fmt is not None else fw
+    width = max(fw, fmt.w) if fmt is not None else fw          # FRACT. is FRACT10., BEST. is BEST12.
     return Table(label, cells, True, rn, cn, width)
 
 

@@ -203,3 +203,23 @@ def test_today_and_date_agree_with_the_clock():
     r = run("a = today(); b = date();")
     expected = (dt.date.today() - dt.date(1960, 1, 1)).days
     assert r["a"] in (expected, expected + 1) and r["b"] == r["a"]
+
+
+@pytest.mark.parametrize("value, fmt, expected", [
+    ("0.6666666667", "fract8.", "     2/3"),      # FRACTw. doc: reduced form, right aligned
+    ("0.2784", "fract8.", " 174/625"),
+    ("1/3", "fract.", "       1/3"),             # default width 10
+    ("50/100", "fract6.", "   1/2"),
+    ("-0.75", "fract6.", "  -3/4"),
+    ("2", "fract4.", "   2"),
+    ("0", "fract4.", "   0"),
+    ("3.14159265358979", "fract8.", "3.141593"),  # no fraction fits: BESTw.
+    (".", "fract6.", "     ."),
+])
+def test_fract_format(value, fmt, expected):
+    assert putn(value, fmt) == expected
+
+
+def test_print_with_fract_format():
+    r = run("t = {0 0.25, 0.5 1};  print t[format=FRACT.];")
+    assert r.out.splitlines()[1:3] == ["         0        1/4", "       1/2          1"]   # FRACT10. columns
