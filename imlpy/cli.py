@@ -199,14 +199,13 @@ def _stop_at_first_error(session) -> None:
 
 
 def cmd_check(files: list) -> int:
-    from .parser import syntax_errors
     status = 0
     for path in files:
         text = _read(path)
         if text is None:
             status = 2
             continue
-        errors = _check_errors(path, text, syntax_errors)
+        errors = _check_errors(path, text)
         for err in errors:
             sys.stderr.write(f"{path}:{err.line}:{err.column}: " + err.render())
         if errors:
@@ -216,9 +215,10 @@ def cmd_check(files: list) -> int:
     return status
 
 
-def _check_errors(path: str, text: str, syntax_errors) -> list:
+def _check_errors(path: str, text: str) -> list:
     """Syntax errors of an .iml file, or of the IML code in a .sas file (its PROC IML steps and the
     SOURCE blocks of PROC CAS steps; the rest is SAS, which imlpy does not check)."""
+    from .parser import syntax_errors
     if not path.lower().endswith(".sas"):
         return syntax_errors(text)
     from .sasprogram import iml_texts

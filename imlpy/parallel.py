@@ -259,6 +259,9 @@ def parse_options(session, fname: str, options) -> dict:
     opts = {"serial": False, "nthreads": None, "timeout": _env_timeout(), "scheme": 0, "info": False}
     if options is None:
         return opts
+    if isinstance(options, IMLList):
+        raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"{fname} options are a numeric vector {{scheme, print}} "
+                                "or a character string such as 'nthreads=4', not a list")
     if not is_char(options):
         return _numeric_options(fname, options, opts)
     words = " ".join(str(s) for s in np.asarray(options).ravel()).replace(",", " ").split()
@@ -372,18 +375,15 @@ def mapper_layout(nodes: list, per_node: Optional[int]) -> list:
 
 
 def task_layout(nodes: list, ntasks: int, scheme: int) -> list:
-    """One placement per task: scheme 2 deals tasks to the nodes in turn (nodes before threads);
-    otherwise they fill the first node's threads, then the next node's, and so on."""
-    if len(nodes) == 1 or scheme != 2:
-        counts, left = [], ntasks
-        for i, (_, n) in enumerate(nodes):
-            take = left if i == len(nodes) - 1 else min(n, left)
-            counts.append(take)
-            left -= take
-        if scheme != 2 and len(nodes) > 1 and ntasks > sum(n for _, n in nodes):
-            counts = [ntasks // len(nodes) + (i < ntasks % len(nodes)) for i in range(len(nodes))]
-    else:
+    """One placement per task: scheme 2 (or more tasks than threads) spreads the tasks evenly over
+    the nodes; otherwise they fill the first node's threads, then the next node's, and so on."""
+    if scheme == 2 or ntasks > sum(n for _, n in nodes):
         counts = [ntasks // len(nodes) + (i < ntasks % len(nodes)) for i in range(len(nodes))]
+    else:
+        counts, left = [], ntasks
+        for _, n in nodes:
+            counts.append(min(n, left))
+            left -= counts[-1]
     return _placements(counts, nodes)
 
 

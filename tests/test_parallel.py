@@ -428,3 +428,9 @@ def test_unreachable_scheduler_is_an_iml_error(monkeypatch):
     r = run('start one(x); return(1); finish;  s = mapreduce(0, "one", "_SUM");  after = 1;')
     assert "ERROR: (execution) Cannot reach the Dask scheduler at tcp://127.0.0.1:" in r.log
     assert r.status == 2 and r["after"] == 1
+
+
+def test_a_list_as_options_is_an_iml_error():
+    r = run("start m(x); return(x); finish;  a = mapreduce(1, 'm', '_SUM', [1]);  after = 1;")
+    assert "options are a numeric vector {scheme, print} or a character string" in r.log
+    assert "internal error" not in r.log and r["after"] == 1

@@ -158,3 +158,8 @@ def test_check_reads_only_the_iml_code_of_a_sas_file(tmp_path):
     assert no.returncode == 2
     located = [ln.split(": ERROR")[0] for ln in no.stderr.splitlines() if ": ERROR" in ln]
     assert located == [f"{bad}:6:13", f"{bad}:12:10"], no.stderr     # the two IML errors, nothing else
+
+
+def test_cas_table_name_must_be_one_name():
+    r = run("call MatrixWriteToCas({1 2}, '', {'a' 'b'});  after = 1;")
+    assert "is not a valid table name" in r.log and r["after"] == 1

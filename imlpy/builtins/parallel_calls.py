@@ -16,8 +16,8 @@ from .common import num
 from .registry import builtin
 
 PAR_PARTIAL = ("options: SAS's numeric form {scheme, print} is honoured as scheme 1 = this machine's "
-               "workers, 2 = one task per node in turn, 0 = the default cluster; print = 1 lists the calls in a "
-               "table of imlpy's own layout. imlpy's character options: 'serial', 'nthreads=K', "
+               "workers, 2 = tasks spread evenly over the nodes, 0 = the default cluster; print = 1 lists "
+               "the calls in a table of imlpy's own layout. imlpy's character options: 'serial', 'nthreads=K', "
                "'timeout=SECONDS', 'local', 'info'")
 
 

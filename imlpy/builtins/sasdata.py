@@ -105,7 +105,7 @@ def matrixwritetocas(session, matrix, caslib, table, colnames=None):
     if lib.readonly:
         raise E.IMLRuntimeError(f"Library {lib.name} is read-only.", hint="write the table to another caslib")
     member = _text(table)
-    if not member.replace("_", "a").isalnum() or member[0].isdigit():
+    if chars(table).size != 1 or not member.replace("_", "a").isalnum() or member[0].isdigit():
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"'{member}' is not a valid table name")
     values = as_array(matrix)
     if values.size == 0:
