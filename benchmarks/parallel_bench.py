@@ -49,7 +49,7 @@ def main() -> int:
     os.environ["IMLPY_DASK_WORKERS"] = str(args.workers)
     os.environ.pop("IMLPY_DASK_SCHEDULER", None)
     n = f"{args.n:g}"
-    from imlpy import parallel
+    from imlpy.parallel import runner as parallel
 
     s, _ = session_with_modules()
     serial = timed(s, f"call randseed(1); ser = mcMap({n});")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .session import Session  # noqa: E402
+from .runtime.session import Session  # noqa: E402
 
 
 def run_string(text: str):

@@ -96,7 +96,7 @@ class IMLRuntimeError(IMLError):
         return self
 
     def render(self) -> str:
-        from .printing import describe_operand  # printing imports values; keep errors light
+        from .output.printing import describe_operand  # printing imports values; keep errors light
         lines = [f"ERROR: ({self.kind}) {self.message}"]
         if self.hint:
             lines.append(f"       {self.hint}")

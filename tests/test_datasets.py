@@ -83,7 +83,7 @@ def test_csv_round_trip_keeps_numbers_characters_and_missing(tmp_path):
     assert r.status == 0, r.log
     y = r["y"]
     assert y[0, 0] == 1.5 and math.isnan(y[0, 1]) and y[0, 2] == 3 and y[1, 1] == -2e-300 and y[1, 2] == 0.1
-    from imlpy.values import missing_letter
+    from imlpy.matrix.values import missing_letter
     assert math.isnan(y[1, 0]) and missing_letter(y[1, 0]) == "A"
     assert strings(r["nm"]) == ["O'Brien, J", "", 'Zed "q"']
     v = r["v"].ravel()
@@ -95,7 +95,7 @@ def test_csv_round_trip_keeps_numbers_characters_and_missing(tmp_path):
 def test_xpt_round_trip_when_the_library_holds_xpt(tmp_path):
     pytest.importorskip("pyreadstat")
     pytest.importorskip("pandas")
-    from imlpy.dsio import Table, write_table
+    from imlpy.data.tablefiles import Table, write_table
     seed = Table(["k"], ["N"], [8], [np.array([1.0])])
     write_table(seed, str(tmp_path / "seed.xpt"), "seed")
     r = run(f"""libname t '{tmp_path}';
@@ -110,7 +110,7 @@ def test_xpt_round_trip_when_the_library_holds_xpt(tmp_path):
 
 
 def test_failed_write_leaves_old_data_set_and_no_partial_file(tmp_path, monkeypatch):
-    import imlpy.dsio as dsio
+    import imlpy.data.tablefiles as dsio
     r = run(f"libname t '{tmp_path}'; x = {{1 2 3}}; create t.keep from x; append from x; close t.keep;")
     assert r.status == 0, r.log
     before = (tmp_path / "keep.csv").read_text()

@@ -56,7 +56,7 @@ def test_example_runs_clean(name):
 
 
 def test_every_example_is_in_the_tour_and_readme():
-    from imlpy.tour import TOUR
+    from imlpy.frontends.tour import TOUR
     assert sorted(n for n, _ in TOUR) == ALL
     readme = (EXAMPLES / "README.md").read_text()
     for name in ALL:

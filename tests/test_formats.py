@@ -8,7 +8,7 @@ import math
 import pytest
 
 from helpers import run
-from imlpy.formats import best, parse_format
+from imlpy.output.formats import best, parse_format
 
 DAYS_2020 = (dt.date(2020, 1, 1) - dt.date(1960, 1, 1)).days     # 21915
 

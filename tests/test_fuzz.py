@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import run
-from imlpy.limits import allow_deep_recursion
-from imlpy import values
-from imlpy.values import set_memory_limit
+from imlpy.safety.limits import allow_deep_recursion
+from imlpy.matrix import values
+from imlpy.matrix.values import set_memory_limit
 
 allow_deep_recursion()          # as a Session does, before hypothesis notes the recursion limit
 EXAMPLES = int(os.environ.get("IMLPY_FUZZ_EXAMPLES", "150"))
@@ -95,7 +95,7 @@ class _Slow(BaseException):
 def _loop_bounded_run(src):
     """run(src) under imlpy's own --time-limit: a mutated loop may rightly never end (`*k = k + 1;`),
     and must then stop with the clean IML error, as `imlpy run --time-limit` does."""
-    from imlpy.limits import cancel_timer, start_timer
+    from imlpy.safety.limits import cancel_timer, start_timer
     previous = values._MEMORY_LIMIT[0]
     set_memory_limit(MEMORY_BOUND)
     start_timer(LOOP_BOUND)              # (the same SIGALRM timer: it bounds the whole run too)

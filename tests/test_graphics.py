@@ -82,7 +82,7 @@ def test_plot_goes_next_to_the_script(tmp_path):
 
 
 def test_cli_plots_option(tmp_path, capsys):
-    from imlpy.cli import main
+    from imlpy.frontends.cli import main
     script = tmp_path / "prog.iml"
     script.write_text("call heatmapcont({1 2, 3 4});\n")
     target = tmp_path / "figs"

@@ -8,7 +8,7 @@ pygments = pytest.importorskip("pygments")
 from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation,  # noqa: E402
                             String, Whitespace)
 
-from imlpy.highlight import IMLLexer  # noqa: E402
+from imlpy.frontends.highlight import IMLLexer  # noqa: E402
 
 
 def tokens(code):

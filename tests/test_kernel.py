@@ -22,7 +22,7 @@ TIMEOUT = 20
 
 @pytest.fixture(scope="module")
 def spec_dir(tmp_path_factory):
-    from imlpy.cli import main
+    from imlpy.frontends.cli import main
     prefix = tmp_path_factory.mktemp("prefix")
     assert main(["kernel", "install", "--prefix", str(prefix)]) == 0
     share = prefix / "share" / "jupyter"
@@ -62,7 +62,7 @@ def shell(kc, method, *args):
 
 def test_kernelspec_written(spec_dir):
     spec = json.loads((spec_dir / "kernels" / "imlpy" / "kernel.json").read_text())
-    assert spec["argv"] == [sys.executable, "-m", "imlpy.kernel", "-f", "{connection_file}"]
+    assert spec["argv"] == [sys.executable, "-m", "imlpy.frontends.kernel", "-f", "{connection_file}"]
     assert spec["display_name"] == "SAS/IML (imlpy)" and spec["language"] == "iml"
 
 

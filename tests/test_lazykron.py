@@ -9,18 +9,18 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from helpers import run
-from imlpy import lazykron
+from imlpy.matrix import lazykron
 
 
 @pytest.fixture
 def always_lazy(monkeypatch):
     monkeypatch.setattr(lazykron, "LAZY_MIN_ELEMENTS", 1)
-    import imlpy.operators as ops
+    import imlpy.matrix.operators as ops
     monkeypatch.setattr(ops, "kron", _lazy_kron)
 
 
 def _lazy_kron(a, b):
-    from imlpy.values import numeric_array, wrap
+    from imlpy.matrix.values import numeric_array, wrap
     return wrap(lazykron.make(numeric_array(a), numeric_array(b)))
 
 
@@ -44,7 +44,7 @@ def test_lazy_value_is_a_kronmatrix(always_lazy):
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.data())
 def test_products_match_formed_kron(n, p, m, q, k, data):
-    import imlpy.operators as ops
+    import imlpy.matrix.operators as ops
     saved = (lazykron.LAZY_MIN_ELEMENTS, ops.kron)
     lazykron.LAZY_MIN_ELEMENTS, ops.kron = 1, _lazy_kron
     try:
@@ -71,7 +71,7 @@ def test_products_match_formed_kron(n, p, m, q, k, data):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 3), st.integers(1, 3), st.data())
 def test_square_functions_match_formed_kron(n, m, data):
-    import imlpy.operators as ops
+    import imlpy.matrix.operators as ops
     saved = (lazykron.LAZY_MIN_ELEMENTS, ops.kron)
     lazykron.LAZY_MIN_ELEMENTS, ops.kron = 1, _lazy_kron
     try:
@@ -101,7 +101,7 @@ def test_square_functions_match_formed_kron(n, m, data):
 
 def test_printing_a_lazy_value_prints_its_elements(always_lazy):
     lazy = run("K = {1 2} @ {1, 1}; print K;").out
-    import imlpy.operators as ops
+    import imlpy.matrix.operators as ops
     assert "1         2" in lazy
 
 

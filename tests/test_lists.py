@@ -2,7 +2,7 @@
 import numpy as np
 
 from helpers import run
-from imlpy.values import IMLList
+from imlpy.matrix.values import IMLList
 
 
 def ok(code):

@@ -16,7 +16,7 @@ import pytest
 from helpers import run
 
 distributed = pytest.importorskip("distributed")
-from imlpy import parallel  # noqa: E402
+from imlpy.parallel import runner as parallel  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = (ROOT / "benchmarks" / "parallel_montecarlo.iml").read_text()
@@ -318,7 +318,7 @@ quit;
 
 def test_list_arguments_pickle_while_a_statement_runs():
     import pickle
-    from imlpy.values import IMLList, journal_begin, journal_end
+    from imlpy.matrix.values import IMLList, journal_begin, journal_end
     mark = journal_begin()
     try:
         back = pickle.loads(pickle.dumps(IMLList([1.0, IMLList([2.0], ["b"])], ["a", "c"])))

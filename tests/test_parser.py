@@ -6,8 +6,8 @@ syntax tree, so a construct that is accepted must also mean what SAS says it mea
 import numpy as np
 import pytest
 
-from imlpy import ast as A
-from imlpy.parser import is_complete, parse, syntax_errors
+from imlpy.language import ast as A
+from imlpy.language.parser import is_complete, parse, syntax_errors
 
 from helpers import run
 
@@ -264,8 +264,8 @@ CORE_PROGRAMS = [
 
 @pytest.mark.parametrize("code", CORE_PROGRAMS)
 def test_fast_parser_gives_the_grammar_tree(code):
-    from imlpy import parser as P
-    from imlpy.fastparse import fast_parse
+    from imlpy.language import parser as P
+    from imlpy.language.fastparse import fast_parse
     text = P.strip_statement_comments(code)
     fast = fast_parse(text)                              # must not Bail on the common core
     grammar = P._transform(P.lark_parser().parse(text), text)
@@ -275,8 +275,8 @@ def test_fast_parser_gives_the_grammar_tree(code):
 def test_fast_parser_agrees_on_the_examples():
     import glob
     import os
-    from imlpy import parser as P
-    from imlpy.fastparse import Bail, fast_parse
+    from imlpy.language import parser as P
+    from imlpy.language.fastparse import Bail, fast_parse
     here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
     checked = 0
     for path in sorted(glob.glob(os.path.join(here, "*.iml"))):
@@ -297,10 +297,10 @@ def test_fast_parser_agrees_on_the_examples():
 ])
 def test_invalid_programs_get_the_grammar_errors(code):
     import os
-    from imlpy import parser as P
+    from imlpy.language import parser as P
     errors = syntax_errors(code)
     assert errors, code
-    from imlpy import frontend
+    from imlpy.language import frontend
     old = frontend.FAST
     try:
         frontend.FAST = False
@@ -316,8 +316,8 @@ def test_parse_speed():
     machine about 25,000 lines/s against 2,500; compared, not timed absolutely, because machines
     and tracers such as coverage vary)."""
     import time
-    from imlpy import parser as P
-    from imlpy.fastparse import fast_parse
+    from imlpy.language import parser as P
+    from imlpy.language.fastparse import fast_parse
     lines = []
     for i in range(1000):
         lines.append([f"x{i} = a{i} # (b + {i}.5) // c[{i % 7 + 1}, ] - sum(d, 2)`;",
@@ -336,7 +336,7 @@ def test_parse_speed():
             times.append(time.perf_counter() - start)
         return min(times)
     fast = best(lambda: parse(text))
-    from imlpy import frontend
+    from imlpy.language import frontend
     old = frontend.FAST
     try:
         frontend.FAST = False

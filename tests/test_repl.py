@@ -24,8 +24,8 @@ from prompt_toolkit.output import DummyOutput               # noqa: E402
 from prompt_toolkit.document import Document                # noqa: E402
 from prompt_toolkit.completion import CompleteEvent         # noqa: E402
 
-from imlpy.repl import Repl, input_complete, make_completer  # noqa: E402
-from imlpy.session import Session                           # noqa: E402
+from imlpy.frontends.repl import Repl, input_complete, make_completer  # noqa: E402
+from imlpy.runtime.session import Session                           # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -116,8 +116,8 @@ def test_ctrl_r_finds_an_earlier_input_and_enter_runs_it():
 
 
 def test_runs_uncoloured_without_pygments(monkeypatch):
-    from imlpy import repl
-    for name in ("pygments", "pygments.lexer", "pygments.token", "imlpy.highlight"):
+    from imlpy.frontends import repl
+    for name in ("pygments", "pygments.lexer", "pygments.token", "imlpy.frontends.highlight"):
         monkeypatch.setitem(sys.modules, name, None)
     assert repl._pygments_lexer() is None
     s = Sitting("v = {1 2} || {3};\rprint v;\r\x04")

@@ -154,7 +154,7 @@ def test_time_limit_stops_the_run_with_status_2(tmp_path):
 
 def test_time_limit_restores_variables():
     from imlpy import Session
-    from imlpy.limits import cancel_timer, start_timer
+    from imlpy.safety.limits import cancel_timer, start_timer
     log = []
     s = Session(out=log.append, log=log.append)
     s.run("x = 1;")
@@ -169,7 +169,7 @@ def test_time_limit_restores_variables():
 
 # ---------------------------------------------------------------- memory
 def test_parse_size():
-    from imlpy.limits import parse_size
+    from imlpy.safety.limits import parse_size
     assert parse_size("2G") == 2 * 2**30 and parse_size("500M") == 500 * 2**20 and parse_size("1.5k") == 1536
     assert parse_size("1000") == 1000 and parse_size("64MiB") == 64 * 2**20
     for bad in ("", "lots", "-1G", "0"):
@@ -190,7 +190,7 @@ def test_max_memory_turns_big_allocations_into_iml_errors(tmp_path):
 
 
 def test_address_space_backstop_leaves_numpy_threads_working():
-    code = ("from imlpy.limits import apply_memory_limit; apply_memory_limit(200 * 2**20);"
+    code = ("from imlpy.safety.limits import apply_memory_limit; apply_memory_limit(200 * 2**20);"
             "import numpy as np, threading; a = np.random.rand(800, 800); b = a @ a;"
             "t = threading.Thread(target=lambda: None); t.start(); t.join();"
             "import scipy.linalg; scipy.linalg.inv(a[:50, :50])\n"

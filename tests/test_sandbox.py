@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from imlpy import Session
-from imlpy.sandbox import Sandbox
+from imlpy.safety.sandbox import Sandbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFUSED = "is not allowed in sandbox mode."
@@ -134,7 +134,7 @@ def test_macro_variables_expanding_to_statements_are_checked(box):
 
 def test_audit_hook_backstop_refuses_processes_and_outside_files(box):
     """Even a builtin that reached for the system would be stopped while a sandboxed statement runs."""
-    from imlpy import sandbox
+    from imlpy.safety import sandbox
     sandbox.enter(box.session.sandbox)
     try:
         with pytest.raises(PermissionError):

@@ -25,7 +25,7 @@ def test_store_and_load_matrices_keep_values_and_missing(storage):
     r = run("load x s;")
     assert r.status == 0, r.log
     x = r["x"]
-    from imlpy.values import missing_letter
+    from imlpy.matrix.values import missing_letter
     assert x.shape == (2, 3) and x[0, 0] == 1 and math.isnan(x[0, 1]) and x[1, 2] == 6.25
     assert math.isnan(x[1, 0]) and missing_letter(x[1, 0]) == "B"
     assert [str(v) for v in r["s"].ravel()] == ["ab", "", "c", "long text"]

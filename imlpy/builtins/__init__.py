@@ -2,6 +2,10 @@
 
 Importing this package imports every module in it, and each module registers its builtins in
 the one table of imlpy.builtins.registry — so adding a family is adding a file.
+
+May import: imlpy.sas (macro variables), imlpy.data, imlpy.output, imlpy.language, imlpy.safety,
+imlpy.matrix, imlpy.errors. A builtin that needs the running session declares it and gets it as an
+argument; it never imports the runtime.
 """
 import importlib
 import pkgutil

@@ -15,8 +15,8 @@ import re
 import numpy as np
 
 from .. import errors as E
-from ..formats import Format, best
-from ..values import as_array, char_matrix, char_width, is_char, wrap
+from ..output.formats import Format, best
+from ..matrix.values import as_array, char_matrix, char_width, is_char, wrap
 from .common import chars, count, num
 from .registry import builtin
 
@@ -150,7 +150,7 @@ def byte(n):
 @builtin("CONCAT(c1, c2 <, ...>)", "Elementwise concatenation; each argument keeps its trailing blanks (like + on text).",
          example=("print (concat({'a' 'bb'}, 'x'));", 'a x bbx\n\n'))
 def concat(*args):
-    from ..operators import concat_strings
+    from ..matrix.operators import concat_strings
     out = args[0]
     for a in args[1:]:
         out = concat_strings(out, a)

@@ -7,8 +7,7 @@ from typing import Callable
 import numpy as np
 
 from .. import errors as E
-from ..values import (EMPTY, IMLList, as_array, char_matrix, is_char, numeric_array, to_float,
-                      to_int, to_str, wrap)
+from ..matrix.values import EMPTY, IMLList, as_array, char_matrix, is_char, numeric_array, to_float, to_int, to_str, wrap
 
 
 def num(v, what: str = "") -> np.ndarray:

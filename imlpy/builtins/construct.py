@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_width, check_allocation, is_char, to_float, wrap
+from ..matrix.values import EMPTY, as_array, char_width, check_allocation, is_char, to_float, wrap
 from .common import count, num
 from .registry import builtin
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import as_array, is_char, to_str, wrap
+from ..matrix.values import as_array, is_char, to_str, wrap
 from .registry import builtin
 
 

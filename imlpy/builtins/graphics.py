@@ -20,7 +20,7 @@ import os
 import numpy as np
 
 from .. import errors as E
-from ..values import as_array, char_matrix, is_char, to_float, to_str
+from ..matrix.values import as_array, char_matrix, is_char, to_float, to_str
 from .registry import builtin
 
 NEED_MPL = 'Graphics need matplotlib: pip install "imlpy[plot]"'
@@ -130,7 +130,7 @@ def _labels(v, what: str) -> list:
     arr = as_array(v)
     if arr.dtype.kind == "U":
         return [str(s) for s in arr.reshape(-1)]
-    from ..formats import best
+    from ..output.formats import best
     return ["." if x != x else best(float(x), 12).strip() for x in arr.reshape(-1)]
 
 

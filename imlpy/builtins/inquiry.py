@@ -5,7 +5,7 @@ import time as _time
 
 import numpy as np
 
-from ..values import EMPTY, IMLList, as_array, char_scalar, shape_of, type_code, wrap
+from ..matrix.values import EMPTY, IMLList, as_array, char_scalar, shape_of, type_code, wrap
 from .registry import builtin
 
 

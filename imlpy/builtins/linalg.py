@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, is_char, to_float, to_str, wrap
+from ..matrix.values import EMPTY, is_char, to_float, to_str, wrap
 from .common import num, square
 from .registry import builtin
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, IMLList, char_matrix, is_char, to_str
+from ..matrix.values import EMPTY, IMLList, char_matrix, is_char, to_str
 from .common import num
 from .registry import builtin
 
@@ -224,7 +224,7 @@ def listsetsubitem(L, path, v, flag=None):
          kind="call", session=True,
          example=("call ListPrint([#'a' = 1, {2 3}]);", '       $a         $2\n        1          2         3\n\n'))
 def listprint(session, L):
-    from ..printing import make_table, render_print, Table
+    from ..output.printing import make_table, render_print, Table
     tables = []
 
     def add(lst: IMLList, prefix: str):

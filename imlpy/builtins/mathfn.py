@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import as_array, wrap
+from ..matrix.values import as_array, wrap
 from .common import elementwise, num
 from .registry import builtin
 
@@ -69,7 +69,7 @@ _register("LOG1PX(x)", "log(1 + x), accurate for small x (x > -1).", np.log1p, l
 @builtin("ATAN2(y, x)", "Arctangent of y/x in the right quadrant (radians), elementwise.")
 def atan2(y, x):
     Y, X = num(y), num(x)
-    from ..operators import check_conform
+    from ..matrix.operators import check_conform
     check_conform("ATAN2", Y, X)
     with np.errstate(all="ignore"):
         return wrap(np.arctan2(Y, X))

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_width, check_allocation, is_char, shape_of, to_float, wrap
+from ..matrix.values import EMPTY, as_array, char_width, check_allocation, is_char, shape_of, to_float, wrap
 from .common import count, num
 from .registry import builtin
 

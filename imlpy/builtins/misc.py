@@ -12,8 +12,8 @@ import datetime as _dt
 import numpy as np
 
 from .. import errors as E
-from ..formats import YEARCUTOFF, parse_format, parse_informat, sas_date
-from ..values import char_matrix, is_char, wrap
+from ..output.formats import YEARCUTOFF, parse_format, parse_informat, sas_date
+from ..matrix.values import char_matrix, is_char, wrap
 from .chars import cells, conform, map_num, padded
 from .common import chars, count, num
 from .registry import builtin

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, is_char, missing_letter, to_float, to_str, wrap
+from ..matrix.values import EMPTY, is_char, missing_letter, to_float, to_str, wrap
 from .common import num
 from .registry import NOT_YET, REGISTRY, builtin
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import IMLList, is_char, to_str
+from ..matrix.values import IMLList, is_char, to_str
 from .common import num
 from .registry import builtin
 
@@ -42,7 +42,7 @@ def _module_name(session, value, what: str) -> str:
                   "s = mapreduce(10, \"part\", \"_HCONCAT\", \"serial nthreads=3\");\nprint s;",
                   "        s\n        4         3         3\n\n"))
 def mapreduce(session, map_arg, mapper, reducer, options=None):
-    from .. import parallel as P
+    from ..parallel import runner as P
     mapper = _module_name(session, mapper, "mapper")
     if not is_char(reducer) or np.asarray(reducer).size != 1:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="reducer must be a character scalar: a module name or "
@@ -66,7 +66,7 @@ def mapreduce(session, map_arg, mapper, reducer, options=None):
                   "R = partasks({\"twice\" \"neg\"}, [3, 4], \"serial\");\nprint (R$1) (R$2);",
                   "        6         -4\n\n"))
 def partasks(session, tasks, task_args, options=None):
-    from .. import parallel as P
+    from ..parallel import runner as P
     if not is_char(tasks):
         raise E.IMLRuntimeError(E.NEED_CHARACTER, hint="tasks must be a character vector of module names")
     names = [_module_name(session, np.array([[t]]), "task") for t in np.asarray(tasks).ravel()]

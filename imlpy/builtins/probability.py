@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from .. import errors as E
-from ..values import is_char, to_str, wrap
+from ..matrix.values import is_char, to_str, wrap
 from .common import num
 from .registry import builtin
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_matrix, check_allocation, is_char, to_str, wrap
+from ..matrix.values import EMPTY, as_array, char_matrix, check_allocation, is_char, to_str, wrap
 from .common import num
 from .probability import resolve_name
 from .registry import builtin

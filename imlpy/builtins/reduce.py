@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_width, is_char, wrap
+from ..matrix.values import EMPTY, as_array, char_width, is_char, wrap
 from .common import num, opt_str
 from .registry import builtin
 

@@ -64,7 +64,7 @@ class Builtin:
                 if a is None and i < self.min_args:
                     raise E.not_set()
         if any(hasattr(a, "materialize") for a in args):
-            from ..lazykron import call_builtin
+            from ..matrix.lazykron import call_builtin
             answer = call_builtin(self.name, args)
             if answer is not None:
                 return answer

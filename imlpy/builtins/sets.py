@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from ..values import EMPTY, as_array, char_matrix, char_width, is_char, missing_order, wrap
+from ..matrix.values import EMPTY, as_array, char_matrix, char_width, is_char, missing_order, wrap
 from .common import num, opt_str
 from .registry import builtin
 

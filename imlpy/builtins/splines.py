@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from .. import errors as E
-from ..values import is_char, numeric_array, to_float, to_str, wrap
+from ..matrix.values import is_char, numeric_array, to_float, to_str, wrap
 from .registry import builtin
 
 _TYPES = ("zero", "periodic", "fixedslope", "parametric")

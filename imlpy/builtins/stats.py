@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .. import errors as E
-from ..values import as_array, char_matrix, is_char, missing_letter, to_str, wrap
+from ..matrix.values import as_array, char_matrix, is_char, missing_letter, to_str, wrap
 from .common import num, opt_str, square
 from .registry import builtin
 
