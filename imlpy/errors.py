@@ -7,7 +7,7 @@ as the exception passes outwards, so the code that detects a problem only states
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 # SAS's own wording for the common run-time errors.
 NOT_SET = "Matrix has not been set to a value."
@@ -95,8 +95,11 @@ class IMLRuntimeError(IMLError):
             self.stmt_column = node.column
         return self
 
-    def render(self) -> str:
-        from .output.printing import describe_operand  # printing imports values; keep errors light
+    def render(self, describe_operand: Optional[Callable[[str, Any], list]] = None) -> str:
+        """The SAS-style log text. `describe_operand(name, value)` gives the lines that show an
+        operand (its shape and values); the session passes the output layer's, since this
+        ground-floor module knows nothing of values."""
+        describe_operand = describe_operand or _describe_briefly
         lines = [f"ERROR: ({self.kind}) {self.message}"]
         if self.hint:
             lines.append(f"       {self.hint}")
@@ -120,6 +123,11 @@ class IMLRuntimeError(IMLError):
             lines.append(f" traceback : module {name.upper()}" if not name.startswith("...")
                          else f" traceback : {name}")
         return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _describe_briefly(name: str, value: Any) -> list:
+    shape = getattr(value, "shape", None)
+    return [f" {name}" + (f" : {shape[0]} x {shape[1]}" if shape and len(shape) == 2 else "")]
 
 
 class ControlSignal(Exception):

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from imlpy.language import ast as A
-from imlpy.language.parser import is_complete, parse, syntax_errors
+from imlpy.language.frontend import parse, syntax_errors
+from imlpy.language.parser import is_complete
 
 from helpers import run
 

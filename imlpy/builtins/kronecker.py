@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import errors as E
 from ..output.formats import best
-from ..matrix.operators import kron_arrays
+from ..matrix.dense import kron_arrays
 from ..matrix.values import char_matrix, is_char, to_float, to_str, wrap
 from .common import count, num, square
 from .registry import builtin

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
+from ..matrix.dense import EPS, inverse, solve_square
 from ..matrix.values import EMPTY, is_char, to_float, to_str, wrap
 from .common import num, square
 from .registry import builtin
 
-_EPS = np.finfo(float).eps
 
 
 def _square(a, name: str) -> np.ndarray:
@@ -26,48 +26,6 @@ def _nomiss(a, name: str) -> np.ndarray:
     if np.isnan(A).any():
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f"{name} does not accept missing values")
     return A
-
-
-def _lu_checked(A: np.ndarray):
-    """LU factors of A, or SAS's singular-matrix error.
-
-    Singularity is judged by LAPACK's reciprocal condition estimate from the LU factors
-    (O(n^2) after the factorisation) rather than by an SVD, which would cost more than the
-    solve itself. Returns None when scipy is not installed."""
-    try:
-        from scipy.linalg import lapack, lu_factor
-    except ImportError:
-        return None
-    with np.errstate(all="ignore"):
-        lu, piv = lu_factor(A, check_finite=False)
-        rcond, _ = lapack.dgecon(lu, np.linalg.norm(A, 1), norm="1")
-    if not rcond > _EPS:
-        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix has no inverse (it is singular)")
-    return lu, piv
-
-
-def _solve_square(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    factors = _lu_checked(A)
-    if factors is not None:
-        from scipy.linalg import lu_solve
-        return lu_solve(factors, B, check_finite=False)
-    try:
-        X = np.linalg.solve(A, B)
-    except np.linalg.LinAlgError:
-        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix is singular")
-    if not np.isfinite(X).all():
-        raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix is singular to working precision")
-    return X
-
-
-def inverse(A: np.ndarray) -> np.ndarray:
-    if A.shape[0] != A.shape[1]:
-        raise E.IMLRuntimeError(E.NOT_SQUARE, hint=f"the matrix is {A.shape[0]} x {A.shape[1]}")
-    if A.size == 1:
-        if A[0, 0] == 0 or A[0, 0] != A[0, 0]:
-            raise E.IMLRuntimeError(E.SINGULAR, hint="the matrix has no inverse (it is singular)")
-        return 1.0 / A
-    return _solve_square(A, np.eye(A.shape[0]))
 
 
 @builtin("INV(A)", "Inverse of a square nonsingular matrix.",
@@ -90,7 +48,7 @@ def solve(a, b):
     if B.shape[0] != A.shape[0]:
         raise E.IMLRuntimeError(E.NOT_CONFORM, hint=f"SOLVE needs nrow(B) = nrow(A): A is {A.shape[0]} x {A.shape[1]}, B is {B.shape[0]} x {B.shape[1]}")
     try:
-        return wrap(_solve_square(A, B))
+        return wrap(solve_square(A, B))
     except E.IMLRuntimeError as err:
         err.hint = "A is singular, so A*X = B has no unique solution"
         raise
@@ -217,7 +175,7 @@ def _householder_qr(A: np.ndarray, ord_):
                 order[k], order[best] = order[best], order[k]
         x = R[k:, k]
         alpha = float(np.linalg.norm(x))
-        if alpha <= 1e3 * _EPS * scale * max(m, n):
+        if alpha <= 1e3 * EPS * scale * max(m, n):
             lindep += 1
             R[k:, k] = 0.0
             continue
@@ -349,7 +307,7 @@ def _rref(A: np.ndarray):
     """Reduced row echelon form by Gauss-Jordan elimination with partial pivoting; pivot columns."""
     R = A.astype(float).copy()
     m, n = R.shape
-    tol = max(m, n) * _EPS * max(float(np.abs(R).max()) if R.size else 0.0, 1.0) * 10
+    tol = max(m, n) * EPS * max(float(np.abs(R).max()) if R.size else 0.0, 1.0) * 10
     pivots, r = [], 0
     for c in range(n):
         if r >= m:
@@ -391,7 +349,7 @@ def homogen(a):
     A = _nomiss(a, "HOMOGEN")
     m, n = A.shape
     _, s, Vt = np.linalg.svd(A, full_matrices=True)
-    tol = max(m, n) * _EPS * (s[0] if s.size else 0.0)
+    tol = max(m, n) * EPS * (s[0] if s.size else 0.0)
     rank = int(np.sum(s > tol))
     if rank == n:
         return EMPTY

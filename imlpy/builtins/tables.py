@@ -1,6 +1,6 @@
 """The IML table functions (SAS/IML 14.2+): TableCreate ... TableWriteToDataSet, TablePrint.
 
-The table value itself is imlpy.tables.DataTable. The CALL subroutines that change a table
+The table value itself is imlpy.matrix.tables.DataTable. The CALL subroutines that change a table
 return a new one, written into the caller's symbol (`outputs=(0,)`), so a failing call leaves
 the table as it was.
 """
@@ -12,7 +12,9 @@ import numpy as np
 
 from .. import errors as E
 from ..safety import sandbox
-from ..output.tables import DataTable, add_columns, apply_options, char_result, column_numbers, from_dataset, matrix_columns, names_list, need_table, option_text, print_model, row_numbers, to_dataset
+from ..data.tableviews import apply_options, from_dataset, option_text, to_dataset
+from ..matrix.tables import DataTable, add_columns, char_result, column_numbers, matrix_columns, names_list, need_table, row_numbers
+from ..output.printing import print_model
 from ..matrix.values import EMPTY, char_matrix, is_char, to_float, to_str, wrap
 from .registry import builtin
 

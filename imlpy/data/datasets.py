@@ -27,7 +27,8 @@ import numpy as np
 from ..language import ast as A
 from .. import errors as E
 from ..safety import sandbox
-from .tablefiles import FORMATS, WRITABLE, Table, format_of, read_table, write_table
+from .where import where_mask
+from .tablefiles import as_values, FORMATS, WRITABLE, Table, format_of, read_table, write_table
 from ..matrix.values import EMPTY, IMLList, char_matrix, is_char, to_str, wrap
 
 SASHELP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sashelp")
@@ -183,19 +184,6 @@ def column_value(table: Table, j: int, rows) -> object:
     return char_matrix(col.reshape(-1, 1), max(table.widths[j], 1))
 
 
-def as_values(value, name: str) -> tuple:
-    """A matrix as ('N' or 'C', flat 1-D array in row-major order, char width)."""
-    if isinstance(value, IMLList):
-        raise E.IMLRuntimeError(f"The list {name.upper()} cannot be written to a data set.")
-    if value is None or (isinstance(value, np.ndarray) and value.size == 0):
-        return None, None, 0
-    if type(value) is float:
-        return "N", np.array([value]), 8
-    if is_char(value):
-        return "C", value.ravel(), max(value.dtype.itemsize // 4, 1)
-    return "N", np.asarray(value, dtype=float).ravel(), 8
-
-
 # ---------------------------------------------------------------- opening and closing
 def open_dataset(session, spec, env, mode: str) -> OpenDataSet:
     st = state(session)
@@ -277,20 +265,6 @@ def current(session, which: str) -> OpenDataSet:
 
 
 # ---------------------------------------------------------------- the statements
-def handle(session, node: A.DataStmt, env: dict) -> None:
-    """Session.data_statement's handler: run one data-set statement."""
-    from . import operations as dsops
-    action = node.action
-    fn = _ACTIONS.get(action) or dsops.ACTIONS.get(action)
-    if fn is None:
-        raise E.IMLRuntimeError(f"The {action.upper()} statement is not supported by imlpy yet.")
-    try:
-        fn(session, node, env)
-    except OSError as exc:
-        raise E.IMLRuntimeError(f"{action.upper()}: a data set file could not be read or written.",
-                                hint=f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}")
-
-
 def do_libname(session, node, env) -> None:
     st = state(session)
     ref = node.dataset[2].upper()
@@ -329,7 +303,6 @@ def do_edit(session, node, env) -> None:
 
 def select_rows(session, ods: OpenDataSet, clauses: dict, env, default: str = "current") -> np.ndarray:
     """Observation indices (0-based) chosen by a range and the WHERE clauses."""
-    from .operations import where_mask
     n = ods.table.nobs
     alive = ~ods.deleted
     kind, arg = clauses.get("range") or (default, None)
@@ -455,32 +428,8 @@ def do_setio(session, node, env) -> None:
         st.cur_out = key
 
 
-_ACTIONS = {"libname": do_libname, "use": do_use, "edit": do_edit, "read": do_read,
-            "close": do_close, "setin": do_setio, "setout": do_setio}     # CREATE, APPEND ...: dsops.py
-
-
-def install(session) -> None:
-    """Register the data-set, storage and macro layers with a new Session."""
-    from ..sas import program as sasprogram
-    from . import storage
-    session.extensions["data"] = handle
-    session.extensions["show"] = show
-    storage.install(session)
-    sasprogram.install(session)
-
-
-def show(session, what: str, env) -> bool:
-    """SHOW DATASETS / SHOW CONTENTS / SHOW STORAGE; False if `what` is not ours."""
-    from . import operations as dsops, storage
-    if what == "datasets":
-        session.out(dsops.show_datasets(session))
-    elif what == "contents":
-        session.out(dsops.show_contents(session))
-    elif what == "storage":
-        session.out(storage.show_storage(session))
-    else:
-        return False
-    return True
+ACTIONS = {"libname": do_libname, "use": do_use, "edit": do_edit, "read": do_read,
+            "close": do_close, "setin": do_setio, "setout": do_setio}     # CREATE, APPEND ...: operations.py
 
 
 def member_path(lib, key: str, member: str) -> str:

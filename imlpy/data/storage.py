@@ -22,6 +22,7 @@ import numpy as np
 
 from ..language import ast as A
 from .. import errors as E
+from ..language.frontend import parse
 from ..safety import sandbox
 from .tablefiles import atomic_write
 from ..matrix.values import IMLList, char_matrix, is_char, wrap
@@ -172,7 +173,6 @@ def load(session, node: A.Storage, env: dict) -> None:
 
 
 def _load_module(session, name: str, path: str) -> None:
-    from ..language.parser import parse
     with open(path, encoding="utf-8") as fh:
         source = fh.read()
     try:

@@ -26,7 +26,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .. import errors as E
-from ..matrix.values import float_repr, missing_letter, special_missing
+from ..matrix.values import IMLList, float_repr, is_char, missing_letter, special_missing
 
 FORMATS = ("csv", "xpt", "sas7bdat")
 WRITABLE = ("csv", "xpt")
@@ -250,3 +250,16 @@ def _write_xpt(prs, table: Table, tmp: str, name: str) -> None:
     tname = (name or "DATA").upper()[: 8 if version == 5 else 32]
     prs.write_xport(frame, tmp, table_name=tname, file_format_version=version,
                     file_label=table.label or "")
+
+
+def as_values(value, name: str) -> tuple:
+    """A matrix as ('N' or 'C', flat 1-D array in row-major order, char width)."""
+    if isinstance(value, IMLList):
+        raise E.IMLRuntimeError(f"The list {name.upper()} cannot be written to a data set.")
+    if value is None or (isinstance(value, np.ndarray) and value.size == 0):
+        return None, None, 0
+    if type(value) is float:
+        return "N", np.array([value]), 8
+    if is_char(value):
+        return "C", value.ravel(), max(value.dtype.itemsize // 4, 1)
+    return "N", np.asarray(value, dtype=float).ravel(), 8

@@ -218,7 +218,7 @@ def cmd_check(files: list) -> int:
 def _check_errors(path: str, text: str) -> list:
     """Syntax errors of an .iml file, or of the IML code in a .sas file (its PROC IML steps and the
     SOURCE blocks of PROC CAS steps; the rest is SAS, which imlpy does not check)."""
-    from ..language.parser import syntax_errors
+    from ..language.frontend import syntax_errors
     if not path.lower().endswith(".sas"):
         return syntax_errors(text)
     from ..sas.program import iml_texts

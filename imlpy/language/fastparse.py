@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 from . import ast as A
+from .grammar import grammar_text
+from .literals import literal_item, missing_value, unquote  # shared literal rules
 from ..matrix.values import EMPTY, char_matrix, char_scalar
 
 __all__ = ["Bail", "fast_parse"]
@@ -52,7 +54,6 @@ _RAW = []
 def _raw_pattern():
     """The grammar's own RAW_STMT regular expression (one definition of what is raw SAS text)."""
     if not _RAW:
-        from .frontend import grammar_text
         line = next(l for l in grammar_text().splitlines() if l.startswith("RAW_STMT"))
         body = line.split(":", 1)[1].strip()
         _RAW.append(re.compile(body[1:body.rindex("/")], re.I))
@@ -89,7 +90,6 @@ def _tokenize(text: str) -> tuple:
 
 class _Parser:
     def __init__(self, text: str):
-        from .literals import literal_item, missing_value, unquote  # shared literal rules
         self.literal_item, self.missing_value, self.unquote = literal_item, missing_value, unquote
         self.text = text
         self.kinds, self.texts, self.starts = _tokenize(text)

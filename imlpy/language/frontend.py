@@ -1,14 +1,14 @@
 """Source text to statements: the fast parser for the common core, the grammar for the rest.
 
-Kept apart from imlpy/parser.py so that a program the fast parser accepts never imports Lark
+Kept apart from imlpy/language/parser.py so that a program the fast parser accepts never imports Lark
 (start-up time matters for `imlpy run`); the grammar is loaded only when it is needed.
 """
 from __future__ import annotations
 
 import os
-from importlib import resources
 from typing import Iterator
 
+from ..errors import IMLSyntaxError
 from .fastparse import Bail, fast_parse
 from .preprocess import strip_statement_comments
 
@@ -25,15 +25,19 @@ def parse_program(source: str) -> Iterator:
             return
         except (Bail, RecursionError):   # anything else (or too deep for it): the grammar decides
             pass
-    from .parser import parse_chunks
+    from .parser import parse_chunks   # lazy: start-up (Lark is imported only for what the fast parser hands over)
     yield from parse_chunks(text, source)
 
 
-def grammar_text() -> str:
-    """The grammar ships inside the package as imlpy/grammar/iml.lark (mapped from grammar/)."""
-    try:
-        return resources.files("imlpy.grammar").joinpath("iml.lark").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        here = os.path.dirname(os.path.abspath(__file__))
-        with open(os.path.join(here, os.pardir, "grammar", "iml.lark"), encoding="utf-8") as fh:
-            return fh.read()
+def parse(source: str) -> list:
+    """Parse a whole program; raise the first syntax error."""
+    statements = []
+    for chunk in parse_program(source):
+        if isinstance(chunk, IMLSyntaxError):
+            raise chunk
+        statements.extend(chunk)
+    return statements
+
+
+def syntax_errors(source: str) -> list:
+    return [c for c in parse_program(source) if isinstance(c, IMLSyntaxError)]

@@ -2,7 +2,7 @@
 
 Lark (LALR, contextual lexer) builds a parse tree from grammar/iml.lark; `ToAst` turns it into our
 own dataclasses once, at this boundary. Syntax errors become IMLSyntaxError with line, column and
-the offending line. `parse_program` recovers from errors the way SAS does: the statements before
+the offending line. `parse_chunks` recovers from errors the way SAS does: the statements before
 an error still run, the bad statement is skipped, and parsing resumes after its semicolon.
 """
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from importlib import resources
 from typing import Iterator, Union
 
 import numpy as np
@@ -19,8 +18,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast as A
 from ..errors import IMLSyntaxError
+from ..safety.limits import TOO_DEEP
 from .fastparse import Bail, fast_parse
-from .frontend import grammar_text  # noqa: F401
+from .grammar import grammar_text
 from .literals import literal_item, missing_value, number_value, unquote  # noqa: F401
 from .preprocess import next_statement_end, strip_statement_comments
 from ..matrix.values import EMPTY, MISSING, char_matrix, char_scalar, special_missing
@@ -632,12 +632,6 @@ def _last_statement_boundary(text: str, error_at: int) -> int:
 Chunk = Union[list, IMLSyntaxError]
 
 
-def parse_program(source: str) -> Iterator[Chunk]:
-    """Yield, in source order, lists of statements and the syntax errors between them."""
-    from .frontend import parse_program as front
-    yield from front(source)
-
-
 def parse_chunks(text: str, source: str) -> Iterator[Chunk]:
     """The grammar's parse of comment-stripped text, with SAS-style recovery after errors."""
     yield from _parse_chunks(text, source)
@@ -693,7 +687,6 @@ def _transform(tree: Tree, text: str) -> list:
 
 def _too_deep(tree: Tree, text: str) -> "_LiteralFailure":
     """The syntax error "statement too deeply nested" at the first statement Python cannot transform."""
-    from ..safety.limits import TOO_DEEP
     bad = tree
     for child in getattr(tree, "children", []):
         try:
@@ -714,20 +707,6 @@ def _too_deep(tree: Tree, text: str) -> "_LiteralFailure":
     start = getattr(meta, "start_pos", None) if bad is not tree else None
     return _LiteralFailure(IMLSyntaxError(f"{TOO_DEEP.capitalize()}.", line, column, src[:200]), offset,
                            start if start is not None else 0)
-
-
-def parse(source: str) -> list:
-    """Parse a whole program; raise the first syntax error."""
-    statements = []
-    for chunk in parse_program(source):
-        if isinstance(chunk, IMLSyntaxError):
-            raise chunk
-        statements.extend(chunk)
-    return statements
-
-
-def syntax_errors(source: str) -> list:
-    return [c for c in parse_program(source) if isinstance(c, IMLSyntaxError)]
 
 
 def is_complete(source: str) -> bool:

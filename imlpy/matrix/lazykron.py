@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import errors as E
-from .values import check_allocation
+from .dense import inverse, kron_arrays
+from .values import as_array, check_allocation
 
 # Products with fewer elements than this are formed at once (cheaper than bookkeeping).
 LAZY_MIN_ELEMENTS = 1 << 21
@@ -72,7 +73,6 @@ class KronSumMatrix(Structured):
         return KronSumMatrix(self.A.T.copy(), self.B.T.copy())
 
     def _form(self):
-        from .operators import kron_arrays
         n, m = self.A.shape[0], self.B.shape[0]
         return kron_arrays(self.A, np.eye(m)) + kron_arrays(np.eye(n), self.B)
 
@@ -140,7 +140,6 @@ class KronMatrix(Structured):
         return KronMatrix(self.A.T.copy(), self.B.T.copy())
 
     def _form(self):
-        from .operators import kron_arrays
         return kron_arrays(self.A, self.B)
 
     def times(self, V: np.ndarray) -> np.ndarray:
@@ -178,7 +177,6 @@ def times_kron(V: np.ndarray, K: KronMatrix) -> np.ndarray:
 
 def matmul(a, b):
     """The * operator when either side is a KronMatrix."""
-    from .values import as_array
     if type(a) is KronMatrix and type(b) is KronMatrix:
         if a.A.shape[1] == b.A.shape[0] and a.B.shape[1] == b.B.shape[0]:
             return make(a.A @ b.A, a.B @ b.B)
@@ -206,7 +204,6 @@ def make(A: np.ndarray, B: np.ndarray):
     """A @ B: lazy when large, formed at once when small."""
     if A.size * B.size >= LAZY_MIN_ELEMENTS:
         return KronMatrix(A, B)
-    from .operators import kron_arrays
     return kron_arrays(A, B)
 
 
@@ -219,7 +216,6 @@ def _square_factors(K: KronMatrix, name: str):
 
 
 def _inv(K):
-    from ..builtins.linalg import inverse
     A, B = _square_factors(K, "INV")
     return KronMatrix(inverse(A), inverse(B))
 
@@ -251,7 +247,6 @@ def _eigval(K):
 
 
 def _solve(K, b):
-    from .values import as_array
     inv = _inv(K)
     return kron_times(inv, as_array(b))
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import errors as E
 from . import lazykron
+from .dense import inverse, kron_arrays
 from .values import EMPTY, IMLList, as_array, char_width, check_allocation, is_char, missing_order, numeric_array, shape_of, wrap
 
 OP_WORDS = {
@@ -119,7 +120,6 @@ def emin(a, b):
 
 def matmul(a, b):
     if hasattr(a, "materialize") or hasattr(b, "materialize"):
-        from . import lazykron
         return wrap(lazykron.matmul(a, b))
     if type(a) is float or type(b) is float or shape_of(a) == (1, 1) or shape_of(b) == (1, 1):
         A, B = _operands("*", a, b)
@@ -148,16 +148,6 @@ def kron(a, b):
     return lazykron.KronMatrix(A, B)
 
 
-def kron_arrays(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """A @ B written straight into its result: block (i,j) is a[i,j] # B."""
-    n, p = A.shape
-    m, q = B.shape
-    check_allocation(n * m * p * q, "A @ B")
-    out = np.empty((n, m, p, q))
-    np.multiply(A[:, None, :, None], B[None, :, None, :], out=out)
-    return out.reshape(n * m, p * q)
-
-
 def mpow(a, b):
     A = numeric_array(a)
     B = numeric_array(b)
@@ -177,7 +167,6 @@ def mpow(a, b):
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="** does not accept missing values in a matrix")
     k = int(k)
     if k < 0:
-        from ..builtins.linalg import inverse
         A = inverse(A)
         k = -k
     return wrap(np.linalg.matrix_power(A, k))

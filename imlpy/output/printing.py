@@ -20,6 +20,7 @@ import numpy as np
 from ..language import ast as A
 from .. import errors as E
 from .formats import Format, best, parse_format
+from ..matrix.tables import DataTable, char_result, column_numbers
 from ..matrix.values import IMLList, as_array, char_width, is_char, shape_of, to_str, type_code
 
 
@@ -272,7 +273,6 @@ def compile_print(compiler, node: A.Print) -> Callable:
 
 def tables_for(session, name: str, value: Any, options: dict) -> list:
     if getattr(value, "IML_TYPE", None) == "T":        # an IML table prints as TablePrint does
-        from .tables import print_model
         return [print_model(session, value, options.get("label", name))]
     if isinstance(value, IMLList):
         tables = []
@@ -281,7 +281,6 @@ def tables_for(session, name: str, value: Any, options: dict) -> list:
             if item is None or isinstance(item, IMLList):
                 tables.append(Table(f"{name}${key}: " + ("(empty)" if item is None else "(list)"), [], False, message=True))
             elif getattr(item, "IML_TYPE", None) == "T":
-                from .tables import print_model
                 tables.append(print_model(session, item, f"{name}${key}"))
             else:
                 tables.append(make_table(session, f"{name}${key}", item, {}))
@@ -358,3 +357,53 @@ def show_modules(modules: dict) -> str:
         kind = "function" if mod.is_function else "subroutine"
         lines.append(f" {name.upper()}{sig}  {kind}")
     return "\n".join(lines) + "\n\n"
+
+
+# ---------------------------------------------------------------- display (TablePrint, PRINT)
+def print_model(session, table: DataTable, label: str, var=None, id_name: str = "#",
+                colheader: str = "names", firstobs: int = 1, numobs: Optional[int] = None):
+    """The table as one printing.Table: row headers (row numbers or the ID column), column
+    headers (names, labels or none), cells formatted with each column's format (BEST9. for
+    numbers without one); numbers right-aligned, text left-aligned, as PRINT does."""
+    cols = column_numbers(table, var)
+    id_col = None
+    if id_name.strip() not in ("", "#"):
+        id_col = column_numbers(table, char_result([id_name.strip()]))[0]
+        if var is None:
+            cols = [j for j in cols if j != id_col]
+    start = max(firstobs, 1) - 1
+    stop = table.nobs if numobs is None else min(table.nobs, start + max(numobs, 0))
+    rows = np.arange(start, max(stop, start))
+    fw = session.options.get("fw", 9)
+    columns, align = [], []
+    for j in cols:
+        text = _cells(table, j, rows, fw, session, parse_format, numeric_cells)
+        columns.append(text)
+        align.append(table.kind(j) == "N")
+    cells = [[columns[k][i] for k in range(len(cols))] for i in range(len(rows))]
+    heads = None
+    if colheader == "labels":
+        heads = [table.labels[j] or table.names[j] for j in cols]
+    elif colheader == "names":
+        heads = [table.names[j] for j in cols]
+    if id_col is None and (id_name or "").strip() == "":
+        rownames = None             # ID="" suppresses the row headers
+    elif id_col is None:
+        rownames = [str(r + 1) for r in rows]
+    else:
+        rownames = [s.strip() for s in _cells(table, id_col, rows, fw, session, parse_format, numeric_cells)]
+    return Table(label, cells, all(align), rownames, heads, 1, False, align)
+
+
+def _cells(table, j, rows, fw, session, parse_format, numeric_cells) -> list:
+    col = table.cols[j][rows]
+    spec = table.formats[j]
+    if table.kind(j) == "C":
+        fmt = parse_format(spec) if spec else None
+        texts = [fmt.text(str(s)) if fmt is not None and fmt.is_char else str(s) for s in col]
+        return [t.ljust(table.width(j)) for t in texts]
+    fmt = parse_format(spec) if spec else None
+    if fmt is not None and fmt.is_char:
+        fmt = None
+    texts = numeric_cells(col.reshape(-1, 1), fmt, fw, session.options.get("fuzz"))
+    return [row[0].rjust(fw) for row in texts]

@@ -18,19 +18,11 @@ from typing import Any, Callable, Optional
 from ..language import ast as A
 from .. import errors as E
 from .. import builtins as _builtins  # noqa: F401  (fills the registry)
-from ..builtins.registry import REGISTRY, Builtin
-from .compiler import Module, operand_name
-from ..matrix.values import IMLList
+from ..builtins.registry import NOT_YET, REGISTRY, Builtin
+from .modules import Frame, Module, operand_name
+from ..matrix.values import IMLList, char_scalar, to_str
 
 MAX_DEPTH = 200
-
-
-class Frame:
-    """What ISSKIPPED and PARENTNAME need to know about the running module call."""
-    __slots__ = ("module", "skipped", "parent_names")
-
-    def __init__(self, module, skipped, parent_names):
-        self.module, self.skipped, self.parent_names = module, skipped, parent_names
 
 
 def _argument(compiler, node: Optional[A.Node]):
@@ -77,7 +69,6 @@ def _frame_inquiry(compiler, node: A.Call) -> Optional[Callable]:
         arg = compiler.expr(node.args[0])
 
         def parentname(env):
-            from ..matrix.values import char_scalar, to_str
             frame = session.call_stack[-1] if session.call_stack else None
             name = frame.parent_names.get(to_str(arg(env)).lower(), "") if frame is not None else ""
             return char_scalar(name.upper() if name else " ")
@@ -126,7 +117,6 @@ def compile_function_call(compiler, node: A.Call) -> Callable:
 def unresolved(name: str, builtin: Optional[Builtin], node) -> E.IMLRuntimeError:
     if builtin is not None and builtin.kind == "call":
         return E.IMLRuntimeError(f"{name.upper()} is a subroutine: use CALL {name.upper()}(...).").at_operation(name.upper(), node)
-    from ..builtins.registry import NOT_YET
     if name in NOT_YET:
         return E.IMLRuntimeError(f"{name.upper()} is not implemented yet in imlpy.",
                                  hint=NOT_YET[name]).at_operation(name.upper(), node)

@@ -21,41 +21,14 @@ from ..language import ast as A
 from .. import errors as E
 from ..matrix import operators as ops
 from ..matrix import subscripts as S
-from ..matrix.values import EMPTY, IMLList, is_char, truth, wrap
+from ..matrix.values import EMPTY, IMLList
+from .calls import compile_function_call
+from .modules import Module, operand_name  # noqa: F401  (Module: the session makes them)
+from .statements import StatementCompiler
 
 _getrefcount = sys.getrefcount
 ndarray = np.ndarray
 NAN = float("nan")
-
-
-def operand_name(node: A.Node, position: int) -> str:
-    """What SAS calls an operand in an error: its name, or a temporary's generated name."""
-    if isinstance(node, A.Var):
-        return node.spelling or node.name
-    if isinstance(node, A.Const):
-        return f"*LIT{1000 + position}"     # SAS names literal operands *LITnnnn
-    return f"#TEM{1000 + position}"         # and temporary results #TEMnnnn
-
-
-class Module:
-    """A user module (START ... FINISH), compiled once when its START statement runs."""
-
-    def __init__(self, node: A.ModuleDef, body: Callable, returns_last: Optional[Callable],
-                 is_function: bool):
-        self.node = node
-        self.name = node.name
-        self.params = node.params
-        self.run_body = body
-        self.returns_last = returns_last
-        self.is_function = is_function
-        # Calls that give every parameter positionally take a fast path (see calls._call_simple).
-        params = node.params
-        self.param_names = [p.name for p in params] if params else []
-        self.simple_arity = len(params) if params else (-1 if params is None else 0)
-        if "parentname" in (node.source or "").lower() or not node.source:
-            self.simple_arity = -2     # PARENTNAME needs the full call frame
-        from .calls import Frame
-        self.simple_frame = Frame(self, set(), {})
 
 
 class Compiler:
@@ -71,7 +44,6 @@ class Compiler:
             A.Prefix: self.prefix, A.Transpose: self.transpose, A.Subscript: self.subscript,
             A.ListItem: self.list_item, A.ListLiteral: self.list_literal, A.MacroRef: self.macro_ref,
         }
-        from .statements import StatementCompiler
         self.stmts = StatementCompiler(self)
 
     # ---------------------------------------------------------------- helpers
@@ -322,7 +294,6 @@ class Compiler:
 
     # ---------------------------------------------------------------- calls
     def call(self, node: A.Call) -> Callable:
-        from .calls import compile_function_call
         return compile_function_call(self, node)
 
 

@@ -16,12 +16,18 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..language import ast as A
 from .. import errors as E
-from .compiler import Compiler, Module
+from ..data.operations import install as install_data_layers
+from ..language import ast as A
 from ..language.frontend import parse_program
-from ..safety.limits import TimeLimitExceeded
-from ..safety.sandbox import SandboxViolation, enter as sandbox_enter, leave as sandbox_leave
+from ..output.printing import describe_operand, print_value, show_modules, show_names
+from ..safety import sandbox as _sandbox
+from ..safety.limits import TOO_DEEP, TimeLimitExceeded, allow_deep_recursion
+from ..safety.sandbox import REFUSED_STATEMENTS, SandboxViolation, check, enter as sandbox_enter, leave as sandbox_leave
+from ..sas.program import install as install_sas_layer
+from .calls import invoke_module
+from .compiler import Compiler, Module
+from .statements import run_sequence
 from ..matrix.values import IMLList, is_char, journal_begin, journal_end, shape_of, to_float, to_str, type_code
 
 REPORT_URL = "https://github.com/imlpy/imlpy/issues"
@@ -35,7 +41,6 @@ class AutoPrint:
         self.on = False
 
     def __call__(self, name, value):
-        from ..output.printing import print_value
         self.session.out(print_value(self.session, name, value))
 
 
@@ -63,13 +68,11 @@ class Session:
         self.rng = np.random.default_rng()
         self.compiler = Compiler(self)
         self.extensions: dict = {}      # room for data-set, storage and graphics layers
-        from ..data.datasets import install as _install_data_layers
-        _install_data_layers(self)      # data sets, STORE/LOAD, macro variables (datasets.py)
+        install_data_layers(self)       # data sets and STORE/LOAD (data/datasets.py)
+        install_sas_layer(self)         # macro variables, %PUT, SUBMIT (sas/program.py)
         self.sandbox = None             # sandbox.Sandbox: no files, processes or SUBMIT outside it
-        from ..safety import sandbox as _sandbox
         if sandbox or (sandbox is None and _sandbox.DEFAULT[0] is not None):
             _sandbox.enable(self, sandbox or _sandbox.DEFAULT[0])
-        from ..safety.limits import allow_deep_recursion
         allow_deep_recursion()          # room for deeply nested statements (limits.py)
 
     # ---------------------------------------------------------------- running text
@@ -103,7 +106,6 @@ class Session:
             self.report_error(err.at_statement(A.STATEMENT_NAMES.get(type(node), "STATEMENT"), node))
             return
         except RecursionError:
-            from ..safety.limits import TOO_DEEP
             self.report_syntax(E.IMLSyntaxError(f"{TOO_DEEP.capitalize()}.", node.line, node.column))
             return
         snapshot = dict(self.globals)
@@ -179,7 +181,7 @@ class Session:
 
     def report_error(self, err: E.IMLRuntimeError) -> None:
         self.diagnostics.errors += 1
-        self.log(err.render())
+        self.log(err.render(describe_operand))
 
     def report_internal(self, exc: BaseException, node: A.Node) -> None:
         self.diagnostics.errors += 1
@@ -226,7 +228,6 @@ class Session:
                     err.at_statement("RETURN", last_node)
                     raise
         else:
-            from .statements import run_sequence
             seq = run_sequence(stmts)
 
             def run_body(env):
@@ -261,7 +262,6 @@ class Session:
         """Call a user module by name from Python (QUAD, FROOT, NLP*, APPLY ... integrands).
 
         Arguments are IML values; returns the module's RETURN value (or None for a subroutine)."""
-        from .calls import invoke_module
         mod = self.modules.get(name.lower())
         if mod is None:
             raise E.IMLRuntimeError(f"Invocation of unresolved module {name.upper()}.")
@@ -274,7 +274,6 @@ class Session:
 
     # ---------------------------------------------------------------- workspace statements
     def show(self, names: list, env: dict) -> None:
-        from ..output.printing import show_names, show_modules
         if not names or names == ["names"] or names == ["all"]:
             self.out(show_names(env))
             if names == ["all"]:
@@ -319,7 +318,6 @@ class Session:
 
     def data_statement(self, node: A.DataStmt, env: dict) -> None:
         if self.sandbox is not None and node.action in ("infile", "file", "filename"):
-            from ..safety.sandbox import check
             check(self, f"The {node.action.upper()} statement")
         handler = self.extensions.get("data")
         if handler is None:
@@ -330,7 +328,6 @@ class Session:
     def raw_statement(self, node: A.Raw, env: dict) -> None:
         kw = node.keyword
         if self.sandbox is not None:     # SUBMIT, X, %INCLUDE ... reach outside (sandbox.py)
-            from ..safety.sandbox import REFUSED_STATEMENTS, check
             if kw in REFUSED_STATEMENTS:
                 check(self, f"The {kw.upper()} statement")
         if "raw" in self.extensions and self.extensions["raw"](self, node, env):

@@ -13,7 +13,11 @@ import numpy as np
 from ..language import ast as A
 from .. import errors as E
 from ..matrix import subscripts as S
+from ..matrix.growth import Grower
 from ..matrix.values import IMLList, is_char, to_str, truth
+from ..output.printing import compile_mattrib, compile_print
+from .calls import compile_call_statement
+from .modules import operand_name
 
 _getrefcount = __import__("sys").getrefcount
 ndarray = np.ndarray
@@ -119,7 +123,6 @@ class StatementCompiler:
 
     def _assign_growth(self, node, fixed, autoprint):
         """`x = x || v;` / `x = x // v;` in amortised linear time (see imlpy.growth)."""
-        from ..matrix.growth import Grower
         op = node.value.op
         grower = Grower(1 if op in ("||", "!!") else 0)
         piece = self.c.expr(node.value.right)
@@ -134,7 +137,6 @@ class StatementCompiler:
             try:
                 table[name] = grower.append(cur, v)
             except E.IMLRuntimeError as err:
-                from .compiler import operand_name
                 raise err.at_operation(op, node.value, [E.Operand(spelled, cur),
                                                         E.Operand(operand_name(right_node, 2), v)])
             if autoprint.on:
@@ -225,7 +227,6 @@ class StatementCompiler:
 
     # ---------------------------------------------------------------- PRINT
     def print_(self, node: A.Print) -> Callable:
-        from ..output.printing import compile_print
         return compile_print(self.c, node)
 
     # ---------------------------------------------------------------- control flow
@@ -373,7 +374,6 @@ class StatementCompiler:
         return return_value
 
     def call(self, node: A.CallStmt) -> Callable:
-        from .calls import compile_call_statement
         return compile_call_statement(self.c, node)
 
     def stop(self, node: A.Stop) -> Callable:
@@ -419,7 +419,6 @@ class StatementCompiler:
         return lambda env: session.reset(node.options)
 
     def mattrib(self, node: A.Mattrib) -> Callable:
-        from ..output.printing import compile_mattrib
         return compile_mattrib(self.c, node)
 
     def storage(self, node: A.Storage) -> Callable:
