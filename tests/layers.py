@@ -12,7 +12,7 @@ from typing import Dict, List, Set, Tuple
 
 # Top to bottom. A stage may import itself and anything after it.
 LAYERS = [
-    "imlpy.__main__", "imlpy.frontends", "imlpy.parallel", "imlpy.runtime", "imlpy.builtins",
+    "imlpy.__main__", "imlpy.frontends", "imlpy.runtime", "imlpy.builtins", "imlpy.parallel",
     "imlpy.sas", "imlpy.data", "imlpy.output", "imlpy.language", "imlpy.safety", "imlpy.matrix",
     "imlpy.errors",
 ]

@@ -13,11 +13,15 @@ import pkgutil
 from . import registry
 from .registry import REGISTRY, lookup_help, names_for_completion  # noqa: F401
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _info.name not in ("registry", "common") and not _info.name.startswith("_"):
-        importlib.import_module(f"{__name__}.{_info.name}")
 
-# A documented name that some family now provides is no longer "not implemented yet".
-for _name in list(registry.NOT_YET):
-    if _name in REGISTRY:
-        del registry.NOT_YET[_name]
+def _import_families() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name not in ("registry", "common") and not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    # A documented name that some family now provides is no longer "not implemented yet".
+    for name in list(dict.keys(registry.NOT_YET)):
+        if dict.__contains__(REGISTRY, name):
+            dict.__delitem__(registry.NOT_YET, name)
+
+
+registry.fill_on_first_read(_import_families)

@@ -19,6 +19,7 @@ from ..output.formats import Format, best
 from ..matrix.values import as_array, char_matrix, char_width, is_char, wrap
 from .common import chars, count, num
 from .registry import builtin
+from ..matrix.operators import concat_strings
 
 # Base SAS's default word delimiters for SCAN and COUNTW (ASCII systems)
 SCAN_DELIMS = " !$%&()*+,-./;<^|"
@@ -150,7 +151,6 @@ def byte(n):
 @builtin("CONCAT(c1, c2 <, ...>)", "Elementwise concatenation; each argument keeps its trailing blanks (like + on text).",
          example=("print (concat({'a' 'bb'}, 'x'));", 'a x bbx\n\n'))
 def concat(*args):
-    from ..matrix.operators import concat_strings
     out = args[0]
     for a in args[1:]:
         out = concat_strings(out, a)

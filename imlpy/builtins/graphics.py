@@ -22,6 +22,8 @@ import numpy as np
 from .. import errors as E
 from ..matrix.values import as_array, char_matrix, is_char, to_float, to_str
 from .registry import builtin
+from ..output.formats import best
+from ._palettes import KINDS, SCHEMES
 
 NEED_MPL = 'Graphics need matplotlib: pip install "imlpy[plot]"'
 
@@ -130,7 +132,6 @@ def _labels(v, what: str) -> list:
     arr = as_array(v)
     if arr.dtype.kind == "U":
         return [str(s) for s in arr.reshape(-1)]
-    from ..output.formats import best
     return ["." if x != x else best(float(x), 12).strip() for x in arr.reshape(-1)]
 
 
@@ -561,7 +562,6 @@ def heatmapdisc(session, x, **kwargs):
 @builtin("PALETTE(name, numColors)", "A 1 x numColors row of ColorBrewer colors ('CXRRGGBB') for heat maps and maps.",
          example=('p = palette("BuGn", 4); print p;', "p\nCXEDF8FB CXB2E2E2 CX66C2A4 CX238B45\n"))
 def palette(name, num_colors):
-    from ._palettes import KINDS, SCHEMES
     key = to_str(name).strip().upper()
     if key not in SCHEMES:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint=f'"{to_str(name).strip()}" is not a palette; names are ' + " ".join(sorted(SCHEMES)))

@@ -20,6 +20,7 @@ from ..matrix.dense import kron_arrays
 from ..matrix.values import char_matrix, is_char, to_float, to_str, wrap
 from .common import count, num, square
 from .registry import builtin
+from ..matrix import lazykron
 
 
 # ---------------------------------------------------------------- argument helpers
@@ -130,7 +131,6 @@ def kron(*mats):
 def kronsum(a, b):
     A = square(a, "KRONSUM", "matrix A")
     B = square(b, "KRONSUM", "matrix B")
-    from ..matrix import lazykron
     if (A.shape[0] * B.shape[0]) ** 2 >= lazykron.LAZY_MIN_ELEMENTS:
         return lazykron.KronSumMatrix(A, B)       # large: kept unformed (vec trick for products)
     return wrap(kron_arrays(A, np.eye(B.shape[0])) + kron_arrays(np.eye(A.shape[0]), B))
@@ -148,7 +148,6 @@ def khatrirao(a, b, colpart_a=None, colpart_b=None, rowpart_a=None, rowpart_b=No
     if (colpart_a is None) != (colpart_b is None) or (rowpart_a is None) != (rowpart_b is None):
         raise E.IMLRuntimeError(E.WRONG_ARGS, hint="KHATRIRAO: give the partitions of A and of B together")
     if colpart_a is None and rowpart_a is None and A.shape[1] == B.shape[1]:
-        from ..matrix import lazykron
         if A.shape[0] * B.shape[0] * A.shape[1] >= lazykron.LAZY_MIN_ELEMENTS:
             return lazykron.KhatriRaoMatrix(A, B)  # large: kept unformed (products with vectors)
     ca = _partition(colpart_a if colpart_a is not None else 1.0, A.shape[1], "KHATRIRAO", "colpartA")

@@ -15,6 +15,7 @@ from .. import errors as E
 from ..matrix.values import EMPTY, IMLList, char_matrix, is_char, to_str
 from .common import num
 from .registry import builtin
+from ..output.printing import make_table, render_print, Table
 
 
 def _list(L, what="list") -> IMLList:
@@ -224,7 +225,6 @@ def listsetsubitem(L, path, v, flag=None):
          kind="call", session=True,
          example=("call ListPrint([#'a' = 1, {2 3}]);", '       $a         $2\n        1          2         3\n\n'))
 def listprint(session, L):
-    from ..output.printing import make_table, render_print, Table
     tables = []
 
     def add(lst: IMLList, prefix: str):

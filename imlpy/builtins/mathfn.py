@@ -7,6 +7,7 @@ from .. import errors as E
 from ..matrix.values import as_array, wrap
 from .common import elementwise, num
 from .registry import builtin
+from ..matrix.operators import check_conform
 
 
 def _register(signature, summary, fn, domain=None, **kw):
@@ -69,7 +70,6 @@ _register("LOG1PX(x)", "log(1 + x), accurate for small x (x > -1).", np.log1p, l
 @builtin("ATAN2(y, x)", "Arctangent of y/x in the right quadrant (radians), elementwise.")
 def atan2(y, x):
     Y, X = num(y), num(x)
-    from ..matrix.operators import check_conform
     check_conform("ATAN2", Y, X)
     with np.errstate(all="ignore"):
         return wrap(np.arctan2(Y, X))

@@ -3,7 +3,7 @@
 SAS: "The MAPREDUCE function runs a SAS/IML module (the mapper) on every available node and thread
 ... Each mapping function returns a result. The results are aggregated by using a reducing function
 (the reducer)"; PARTASKS runs each task module "in a separate thread", one argument each, and
-returns a list of the results. imlpy runs them on Dask (imlpy/parallel.py): one call per worker
+returns a list of the results. imlpy runs them on Dask (imlpy/parallel/runner.py): one call per worker
 thread, in fresh sessions; `imlpy run --scheduler ADDRESS` uses an existing cluster.
 """
 from __future__ import annotations
@@ -12,6 +12,8 @@ import numpy as np
 
 from .. import errors as E
 from ..matrix.values import IMLList, is_char, to_str
+from ..parallel import runner as P
+from .random import stream
 from .common import num
 from .registry import builtin
 
@@ -42,7 +44,6 @@ def _module_name(session, value, what: str) -> str:
                   "s = mapreduce(10, \"part\", \"_HCONCAT\", \"serial nthreads=3\");\nprint s;",
                   "        s\n        4         3         3\n\n"))
 def mapreduce(session, map_arg, mapper, reducer, options=None):
-    from ..parallel import runner as P
     mapper = _module_name(session, mapper, "mapper")
     if not is_char(reducer) or np.asarray(reducer).size != 1:
         raise E.IMLRuntimeError(E.BAD_ARGUMENT, hint="reducer must be a character scalar: a module name or "
@@ -53,7 +54,8 @@ def mapreduce(session, map_arg, mapper, reducer, options=None):
     opts = P.parse_options(session, "MAPREDUCE", options)
     client, nodes = P.plan(session, "MAPREDUCE", opts)
     layout = P.mapper_layout(nodes, P.threads_setting(session, opts))
-    values = P.run_calls(session, "MAPREDUCE", [(mapper, map_arg)] * len(layout), opts, client, layout)
+    values = P.run_calls(session, "MAPREDUCE", [(mapper, map_arg)] * len(layout), opts, client, layout,
+                         _call_seed(session))
     return P.reduce_values(session, red, values)
 
 
@@ -66,7 +68,6 @@ def mapreduce(session, map_arg, mapper, reducer, options=None):
                   "R = partasks({\"twice\" \"neg\"}, [3, 4], \"serial\");\nprint (R$1) (R$2);",
                   "        6         -4\n\n"))
 def partasks(session, tasks, task_args, options=None):
-    from ..parallel import runner as P
     if not is_char(tasks):
         raise E.IMLRuntimeError(E.NEED_CHARACTER, hint="tasks must be a character vector of module names")
     names = [_module_name(session, np.array([[t]]), "task") for t in np.asarray(tasks).ravel()]
@@ -82,7 +83,13 @@ def partasks(session, tasks, task_args, options=None):
     client, nodes = P.plan(session, "PARTASKS", opts)
     layout = P.task_layout(nodes, len(names), opts["scheme"])
     calls = list(zip(names, task_args.items))
-    return IMLList(P.run_calls(session, "PARTASKS", calls, opts, client, layout))
+    return IMLList(P.run_calls(session, "PARTASKS", calls, opts, client, layout, _call_seed(session)))
+
+
+def _call_seed(session) -> int:
+    """The seed of the calls' streams, drawn from the session's stream (so CALL RANDSEED before a
+    MAPREDUCE makes it reproducible)."""
+    return int(stream(session).integers(0, 2**63 - 1))
 
 
 def worker_info(session) -> dict:

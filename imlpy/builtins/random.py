@@ -15,7 +15,7 @@ import numpy as np
 from .. import errors as E
 from ..matrix.values import EMPTY, as_array, char_matrix, check_allocation, is_char, to_str, wrap
 from .common import num
-from .probability import resolve_name
+from .probability import conform, resolve_name
 from .registry import builtin
 
 STREAM_NOTE = "Reproducible with CALL RANDSEED, but not SAS's exact numbers."
@@ -256,7 +256,6 @@ def randfun(session, N, dist, p1=None, p2=None, p3=None):
 @builtin("RAND(dist <,parm1> <,parm2> <,parm3>)", "One random variate of dist (elementwise over matrix parameters). " + STREAM_NOTE,
          session=True)
 def rand(session, dist, p1=None, p2=None, p3=None):
-    from .probability import conform
     params = [p for p in (p1, p2, p3) if p is not None]
     shape = conform(params)[1] if params else (1, 1)
     return wrap(generate(session, dist, params, shape))

@@ -17,17 +17,79 @@ A CALL subroutine names its output arguments with `outputs=(0, 1)` and returns t
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import numpy as np
 
 from .. import errors as E
+from ..matrix.lazykron import call_builtin
 
-REGISTRY: dict = {}
+class _FilledOnFirstRead(dict):
+    """A dict that imports the builtin families the first time anything reads it.
+
+    Start-up: a program that calls no builtin (and `imlpy check`) never pays for importing every
+    family module; the first lookup, listing or `help` fills both tables at once."""
+
+    def _fill(self) -> None:
+        if _STATE[0] == "filled":
+            return
+        with _FILL_LOCK:        # Dask worker threads may read at once: the others wait for the table
+            if _STATE[0] == "empty" and _FILL:
+                _STATE[0] = "filling"            # reads by the loading thread itself see what is there
+                try:
+                    _FILL[0]()
+                finally:
+                    _STATE[0] = "filled"
+
+    def get(self, key, default=None):
+        self._fill()
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._fill()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+
+# The function that imports every family (set by imlpy.builtins), and how far it has got.
+_FILL: list = []
+_STATE: list = ["empty"]
+_FILL_LOCK = threading.RLock()
+
+REGISTRY: dict = _FilledOnFirstRead()
 
 # Documented SAS/IML names we do not provide yet, with the documentation's one-line meaning.
-NOT_YET: dict = {}
+NOT_YET: dict = _FilledOnFirstRead()
+
+
+def fill_on_first_read(loader) -> None:
+    """Install the function that imports the builtin families (called once, on first read)."""
+    _FILL[:] = [loader]
 
 
 @dataclass
@@ -64,7 +126,6 @@ class Builtin:
                 if a is None and i < self.min_args:
                     raise E.not_set()
         if any(hasattr(a, "materialize") for a in args):
-            from ..matrix.lazykron import call_builtin
             answer = call_builtin(self.name, args)
             if answer is not None:
                 return answer

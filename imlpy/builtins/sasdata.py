@@ -4,9 +4,14 @@ imlpy.sasprogram; they are imported when called, so the builtin table loads with
 from __future__ import annotations
 
 from .. import errors as E
-from ..matrix.values import char_matrix, float_repr, is_char, to_str
+from ..matrix.values import as_array, char_matrix, EMPTY, float_repr, is_char, to_str
 from .common import chars
 from .registry import builtin
+from ..data.datasets import member_path, state
+from ..data.operations import contents as _contents, delete_dataset, exists
+from ..data.tablefiles import char_column, read_table, Table, write_table
+from ..safety import sandbox
+from ..sas.program import macro_vars
 
 
 def _text(v) -> str:
@@ -16,7 +21,6 @@ def _text(v) -> str:
 @builtin("CONTENTS(<libref> <, member>)", "Names of the variables in a data set (or of the data sets in a library).",
          session=True)
 def contents(session, lib=None, member=None):
-    from ..data.operations import contents as _contents
     names = _contents(session, lib, member)
     if not names:
         return char_matrix([[""]])
@@ -26,13 +30,11 @@ def contents(session, lib=None, member=None):
 @builtin("EXIST(member-name)", "1 if the SAS data set exists (WORK, a LIBNAME library or SASHELP), else 0.",
          session=True)
 def exist(session, name):
-    from ..data.operations import exists
     return 1.0 if exists(session, _text(name)) else 0.0
 
 
 @builtin("DELETE(<libref,> member-name)", "Delete a SAS data set.", kind="call", session=True)
 def delete(session, a, b=None):
-    from ..data.operations import delete_dataset
     name = _text(a) if b is None else f"{_text(a)}.{_text(b)}"
     delete_dataset(session, name)
 
@@ -51,19 +53,16 @@ def _macro_text(value, trim: bool) -> str:
 @builtin("SYMPUT(name, value)", "Set a macro variable (CALL SYMPUT); numbers are written with BEST12.",
          kind="call", session=True)
 def symput(session, name, value):
-    from ..sas.program import macro_vars
     macro_vars(session)[_text(name).upper()] = _macro_text(value, trim=False)
 
 
 @builtin("SYMPUTX(name, value)", "Set a macro variable, trimming blanks (CALL SYMPUTX).", kind="call", session=True)
 def symputx(session, name, value):
-    from ..sas.program import macro_vars
     macro_vars(session)[_text(name).upper()] = _macro_text(value, trim=True)
 
 
 @builtin("SYMGET(name)", "The value of a macro variable, as a character value.", session=True)
 def symget(session, name):
-    from ..sas.program import macro_vars
     value = macro_vars(session).get(_text(name).upper())
     if value is None:
         raise E.IMLRuntimeError(f"The macro variable {_text(name).upper()} does not exist.",
@@ -78,7 +77,6 @@ CAS_NOTE = ("imlpy has no CAS server: a CAS table is a data set in the library w
 
 def _cas_library(session, caslib):
     """The library that stands for a caslib: the libref of that name if assigned, else WORK."""
-    from ..data.datasets import state
     st = state(session)
     ref = _text(caslib).upper() if caslib is not None else ""
     if ref and ref in st.libs and ref != "SASHELP":
@@ -98,9 +96,6 @@ def matrixwritetocas(session, matrix, caslib, table, colnames=None):
     import os
 
     import numpy as np
-    from ..safety import sandbox
-    from ..data.tablefiles import Table, char_column, write_table
-    from ..matrix.values import as_array
     lib = _cas_library(session, caslib)
     if lib.readonly:
         raise E.IMLRuntimeError(f"Library {lib.name} is read-only.", hint="write the table to another caslib")
@@ -135,8 +130,6 @@ def matrixwritetocas(session, matrix, caslib, table, colnames=None):
                   "        m\n        1         2\n        3         4\n\n"))
 def matrixcreatefromcas(session, caslib, table, options=None):
     import numpy as np
-    from ..data.datasets import member_path
-    from ..data.tablefiles import read_table
     lib = _cas_library(session, caslib)
     member = _text(table)
     data = read_table(member_path(lib, f"{lib.name}.{member.upper()}", member))
@@ -147,6 +140,5 @@ def matrixcreatefromcas(session, caslib, table, options=None):
         return np.column_stack(numeric) if data.nobs else np.empty((0, len(numeric)))
     text = [c for c, k in zip(data.cols, data.kinds) if k == "C"]
     if not text or not data.nobs:
-        from ..matrix.values import EMPTY
         return EMPTY
     return char_matrix(np.column_stack(text).tolist())

@@ -15,6 +15,7 @@ from .. import errors as E
 from ..matrix.values import as_array, char_matrix, is_char, missing_letter, to_str, wrap
 from .common import num, opt_str, square
 from .registry import builtin
+from .probability import scipy_modules
 
 
 class _quiet_ctx:
@@ -140,7 +141,6 @@ def cov(x, excludemiss=None):
 
 
 def _ranks(v):
-    from .probability import scipy_modules
     stats, _ = scipy_modules()
     return stats.rankdata(v)
 
@@ -154,7 +154,6 @@ def _pearson(a, b):
 
 
 def _kendall(a, b):
-    from .probability import scipy_modules
     stats, _ = scipy_modules()
     if a.size < 2:
         return np.nan

@@ -14,9 +14,12 @@ from .. import errors as E
 from ..safety import sandbox
 from ..data.tableviews import apply_options, from_dataset, option_text, to_dataset
 from ..matrix.tables import DataTable, add_columns, char_result, column_numbers, matrix_columns, names_list, need_table, row_numbers
-from ..output.printing import print_model
+from ..output.printing import print_model, render_print
 from ..matrix.values import EMPTY, char_matrix, is_char, to_float, to_str, wrap
 from .registry import builtin
+from ..data.datasets import _check_writable, close_one, member_path, split_name, state
+from ..data.tablefiles import format_of, read_table, WRITABLE, write_table
+from ..output.formats import parse_format
 
 # ---------------------------------------------------------------- creating tables
 @builtin("TABLECREATE(<varNames,> m <, varNames2, m2 ...>)",
@@ -50,7 +53,6 @@ def tablecreate(*args):
 def tablecreatefromdataset(session, a, b=None, c=None):
     """SAS: TableCreateFromDataSet(libref, member <, dsOptions>); a one-argument call names the
     member ("member" or "libref.member") of the default library."""
-    from ..data.datasets import split_name, state
     if b is None:
         libref, member = split_name(to_str(a))
     else:
@@ -62,13 +64,11 @@ def tablecreatefromdataset(session, a, b=None, c=None):
 
 
 def _read(session, st, libref, member):
-    from ..data.tablefiles import read_table
     lib = st.library(libref)
     key = f"{lib.name}.{member.upper()}"
     ods = st.open.get(key)
     if ods is not None:                 # an open data set: what the program has written so far
         return ods.table.take(~ods.deleted) if ods.deleted.any() else ods.table.copy()
-    from ..data.datasets import member_path
     path = member_path(lib, key, member)
     sandbox.check(session, f"Reading the data set {key} from", path)
     return read_table(path)
@@ -82,8 +82,6 @@ def _read(session, st, libref, member):
                   'use Three; read all var {x}; close Three;\nprint (x`);', "\n        1         2         3\n"))
 def tablewritetodataset(session, table, a, b=None, c=None):
     """SAS: CALL TableWriteToDataSet(table, member) / (table, libref, member <, dsOptions>)."""
-    from ..data.datasets import _check_writable, close_one, split_name, state
-    from ..data.tablefiles import WRITABLE, format_of, write_table
     table = need_table(table)
     if b is None:
         libref, member = split_name(to_str(a))
@@ -152,7 +150,6 @@ def _set_attribute(table, cols, values, attr: str, what: str):
     target = list(getattr(t, attr))
     for j, text in zip(js, texts):
         if attr == "formats" and text:
-            from ..output.formats import parse_format
             fmt = parse_format(text)
             if fmt.is_char != (t.kind(j) == "C"):
                 raise E.IMLRuntimeError(f"The format {text} does not fit the {'character' if t.kind(j) == 'C' else 'numeric'} "
@@ -297,7 +294,6 @@ def tableprint(session, table, **kwargs):
     id_name = to_str(kwargs["id"]) if "id" in kwargs else "#"
     firstobs = int(to_float(kwargs["firstobs"])) if "firstobs" in kwargs else 1
     numobs = int(to_float(kwargs["numobs"])) if "numobs" in kwargs else None
-    from ..output.printing import render_print
     model = print_model(session, t, label, kwargs.get("var"), id_name, colheader, firstobs, numobs)
     session.out(render_print(session, [[model]]))
 

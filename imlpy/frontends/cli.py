@@ -9,7 +9,14 @@ import os
 import sys
 from typing import Optional
 
-from .. import __version__
+from .. import __version__, errors as E
+from ..builtins import lookup_help, REGISTRY
+from ..language.frontend import syntax_errors
+from ..runtime.session import Session
+from ..safety.limits import apply_memory_limit, cancel_timer, parse_size, start_timer, TimeLimitExceeded
+from ..safety.sandbox import set_default
+from ..sas.program import iml_texts, run_sas_program
+from .tour import cmd_tour
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +57,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _size(text: str) -> int:
-    from ..safety.limits import parse_size
     try:
         return parse_size(text)
     except ValueError as exc:
@@ -89,8 +95,6 @@ def _limit_options(parser, suffix: str = "") -> None:
 
 
 def _apply_limits(args) -> None:
-    from ..safety.limits import apply_memory_limit
-    from ..safety.sandbox import set_default
     memory = getattr(args, "max_memory_run", None) or args.max_memory
     if memory:
         apply_memory_limit(memory)
@@ -114,16 +118,15 @@ def main(argv: Optional[list] = None) -> int:
             return cmd_run(args.files, args.stop_on_error, args.debug or args.debug_run, args.plots,
                            time_limit=args.time_limit)
         if args.command == "kernel":
-            from .kernel import install_kernelspec
+            from .kernel import install_kernelspec   # lazy: start-up (ipykernel is needed only here)
             return install_kernelspec(user=args.user, prefix=args.prefix, sys_prefix=args.sys_prefix)
         if args.command == "check":
             return cmd_check(args.files)
         if args.command == "help":
             return cmd_help(args.name)
         if args.command == "tour":
-            from .tour import cmd_tour
-            return cmd_tour(args.which)
-        from .repl import run_repl
+            return cmd_tour(args.which, cmd_run)
+        from .repl import run_repl   # lazy: start-up (prompt_toolkit is needed only at the prompt)
         return run_repl(color=not args.no_color, debug=args.debug)
     except KeyboardInterrupt:
         sys.stderr.write("\nNOTE: interrupted.\n")
@@ -148,8 +151,6 @@ def _read(path: str) -> Optional[str]:
 
 def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False, plots: Optional[str] = None,
             time_limit: Optional[float] = None) -> int:
-    from ..safety.limits import TimeLimitExceeded, cancel_timer, start_timer
-    from ..runtime.session import Session
     session = Session(debug=debug)
     if plots and (session.sandbox is None or session.sandbox.permits(plots, write=True)):
         session.options["plots_dir"] = plots
@@ -159,7 +160,6 @@ def cmd_run(files: list, stop_on_error: bool = False, debug: bool = False, plots
     try:
         return _run_files(session, files, stop_on_error)
     except TimeLimitExceeded as stop:        # outside a statement (parsing): still an error
-        from .. import errors as E
         session.report_error(E.IMLRuntimeError(str(stop)))
         return 2
     finally:
@@ -175,7 +175,6 @@ def _run_files(session, files: list, stop_on_error: bool) -> int:
             continue
         session.source_name = path
         if path.lower().endswith(".sas"):       # a SAS program: its PROC IML steps (sasprogram.py)
-            from ..sas.program import run_sas_program
             run_sas_program(session, text, stop_on_error)
         else:
             session.run(text)
@@ -218,15 +217,12 @@ def cmd_check(files: list) -> int:
 def _check_errors(path: str, text: str) -> list:
     """Syntax errors of an .iml file, or of the IML code in a .sas file (its PROC IML steps and the
     SOURCE blocks of PROC CAS steps; the rest is SAS, which imlpy does not check)."""
-    from ..language.frontend import syntax_errors
     if not path.lower().endswith(".sas"):
         return syntax_errors(text)
-    from ..sas.program import iml_texts
     return [err for piece in iml_texts(text) for err in syntax_errors(piece)]
 
 
 def cmd_help(name: Optional[str]) -> int:
-    from ..builtins import REGISTRY, lookup_help
     if not name:
         names = sorted(REGISTRY)
         sys.stdout.write("Builtin functions and subroutines (imlpy help NAME for one):\n")

@@ -19,7 +19,9 @@ from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import (Comment, Keyword, Name, Number, Operator, Punctuation, String, Text,
                             Whitespace)
 
-from .repl import CLAUSE_KEYWORDS, STATEMENT_KEYWORDS
+from ..builtins import REGISTRY
+from ..builtins.registry import NOT_YET
+from ..language.keywords import CLAUSE_KEYWORDS, STATEMENT_KEYWORDS
 
 __all__ = ["IMLLexer", "STATEMENT_KEYWORDS", "builtin_names"]
 
@@ -28,11 +30,6 @@ _NAME_END = r"(?![A-Za-z0-9_])"
 
 def builtin_names() -> list:
     """Every IML builtin imlpy knows: the registry plus the documented-but-missing names."""
-    try:
-        from ..builtins import REGISTRY
-        from ..builtins.registry import NOT_YET
-    except Exception:                      # a broken builtin module must not break colouring
-        return []
     return sorted(set(REGISTRY) | set(NOT_YET))
 
 

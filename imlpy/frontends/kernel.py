@@ -27,6 +27,11 @@ except ImportError:      # pragma: no cover - checked by main()
 
 from .. import __version__
 from .. import errors as E
+from ..builtins import lookup_help, names_for_completion
+from ..language.parser import is_complete
+from ..output.html import print_html
+from ..output.printing import show_modules, show_names
+from ..runtime.session import Session
 
 _WORD_BEFORE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _WORD_AFTER = re.compile(r"^[A-Za-z0-9_]*")
@@ -63,7 +68,6 @@ class IMLKernel(Kernel):
 
     # ---------------------------------------------------------------- the IML session
     def _new_session(self):
-        from ..runtime.session import Session
         iml = Session(out=self._out, log=self._log, source_name="<cell>")
         iml.print_sink = self._print_tables
         iml.plot_sink = self._show_plot
@@ -104,7 +108,6 @@ class IMLKernel(Kernel):
             self.send_response(self.iopub_socket, "stream", {"name": "stderr", "text": text})
 
     def _print_tables(self, groups: list, text: str) -> None:
-        from ..output.html import print_html
         if self._silent:
             return
         titles = [self.iml.titles[k] for k in sorted(self.iml.titles)]
@@ -166,7 +169,6 @@ class IMLKernel(Kernel):
         return {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
 
     async def do_is_complete(self, code):
-        from ..language.parser import is_complete
         if not code.strip():
             return {"status": "complete"}
         try:
@@ -193,7 +195,6 @@ def _first_message(err) -> str:
 
 def complete_names(iml, prefix: str) -> list:
     """Builtins, variables, modules and statement keywords starting with prefix (case kept)."""
-    from ..builtins import names_for_completion
     low = prefix.lower()
     pool = set(names_for_completion()) | set(iml.globals) | set(iml.modules) | set(_STATEMENTS)
     found = sorted(n for n in pool if n.startswith(low))
@@ -209,8 +210,6 @@ def word_at(code: str, cursor_pos: int) -> str:
 
 def describe(iml, word: str):
     """Inspect text: a builtin's help, a module's signature, a variable's shape and type."""
-    from ..builtins import lookup_help
-    from ..output.printing import show_modules, show_names
     name = word.lower()
     parts = []
     if name in iml.globals:

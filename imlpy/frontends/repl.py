@@ -19,6 +19,10 @@ import threading
 from typing import Callable, Iterable, Optional
 
 from .. import __version__
+from ..language.keywords import CLAUSE_KEYWORDS, STATEMENT_KEYWORDS
+from ..builtins import lookup_help, names_for_completion
+from ..language.parser import is_complete
+from ..runtime.session import Session
 
 PROMPT = "IML> "
 CONTINUATION = "...> "
@@ -28,21 +32,6 @@ _BARE_QUIT = re.compile(r"\s*(quit|exit)\s*\Z", re.I)
 _WORD_BEFORE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LOG_COLOURS = (("ERROR", "\x1b[1;31m"), ("WARNING", "\x1b[32m"), ("NOTE", "\x1b[34m"))
 
-# Statement keywords and the clause words that only have meaning inside statements (SAS/IML
-# User's Guide, "Language Reference: Statements"); the REPL completes them, the lexer colours them.
-STATEMENT_KEYWORDS = (
-    "abort", "append", "call", "close", "closefile", "create", "delete", "display", "do", "edit",
-    "else", "end", "file", "find", "finish", "footnote", "free", "global", "goto", "if", "index",
-    "infile", "input", "libname", "link", "load", "mattrib", "pause", "print", "proc", "purge",
-    "put", "quit", "read", "remove", "replace", "reset", "resume", "return", "run", "setin",
-    "setout", "show", "sort", "start", "stop", "store", "submit", "endsubmit", "summary", "then",
-    "title", "to", "by", "until", "use", "while", "window", "iml", "ods", "options", "package",
-)
-CLAUSE_KEYWORDS = (
-    "all", "after", "current", "except", "from", "into", "module", "names", "modules", "next",
-    "point", "var", "where", "format", "colname", "rowname", "label", "noprint",
-)
-
 BANNER = (f"imlpy {__version__} - the SAS/IML language in Python. Statements end with ';'.\n"
           "Type help NAME for a builtin, help for the list, quit; or Ctrl-D to leave.\n")
 
@@ -50,7 +39,6 @@ BANNER = (f"imlpy {__version__} - the SAS/IML language in Python. Statements end
 # ---------------------------------------------------------------------------- plain mode
 def run_plain(text: str, debug: bool = False) -> int:
     """Run piped input as one program (no prompt, no prompt_toolkit); SAS's exit status."""
-    from ..runtime.session import Session
     session = Session(debug=debug, source_name="<stdin>")
     session.run(text)
     return session.diagnostics.exit_status
@@ -84,7 +72,6 @@ def is_command(text: str) -> bool:
 
 def input_complete(text: str) -> bool:
     """Should Enter run this input? Blank input, REPL commands and complete IML do."""
-    from ..language.parser import is_complete
     if not text.strip() or is_command(text):
         return True
     if _open_comment(text):
@@ -98,7 +85,6 @@ def completion_registry(session) -> dict:
 
     Later kinds do not override earlier ones: a user's variable named like a builtin is shown
     as a variable, the thing the user most likely means."""
-    from ..builtins import names_for_completion
     table: dict = {}
     for name in sorted(session.globals):
         table.setdefault(name, "variable")
@@ -229,7 +215,6 @@ class Repl:
 
     def __init__(self, session=None, color: bool = True, debug: bool = False, input=None, output=None,
                  history=None, banner: bool = True):
-        from ..runtime.session import Session
         self.color = color
         if session is None:
             session = Session(debug=debug, log=_log_writer(color))
@@ -324,7 +309,6 @@ class _sigint_raises:
 
 def help_text(name: Optional[str]) -> str:
     """`help NAME` describes a builtin; `help` alone lists every builtin name."""
-    from ..builtins import lookup_help, names_for_completion
     if name:
         text = lookup_help(name)
         if text is None:
@@ -344,7 +328,7 @@ def _pygments_lexer():
     """The IML lexer for prompt_toolkit, or None (uncoloured) when Pygments is missing."""
     try:
         from prompt_toolkit.lexers import PygmentsLexer
-        from .highlight import IMLLexer
+        from .highlight import IMLLexer   # lazy: Pygments is an optional extra
     except ImportError:
         return None
     return PygmentsLexer(IMLLexer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from typing import Callable, Optional
 
 # (file name, one-line description), in the order a reader should take them.
 TOUR = [
@@ -57,8 +57,9 @@ def choose(which: str) -> Optional[int]:
     return None
 
 
-def cmd_tour(which: Optional[str]) -> int:
-    """List the examples, or run the chosen one; exit status as for `imlpy run`."""
+def cmd_tour(which: Optional[str], run_files: Callable[[list], int]) -> int:
+    """List the examples, or run the chosen one with `run_files` (the CLI's runner); exit status
+    as for `imlpy run`."""
     if not which:
         sys.stdout.write(listing())
         return 0
@@ -74,5 +75,4 @@ def cmd_tour(which: Optional[str]) -> int:
     name, text = TOUR[k]
     path = os.path.join(folder, name)
     sys.stdout.write(f"=== {k + 1}. {name}: {text}\n\n")
-    from .cli import cmd_run
-    return cmd_run([path])
+    return run_files([path])

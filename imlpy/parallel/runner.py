@@ -35,7 +35,8 @@ import numpy as np
 
 from ..language import ast as A
 from .. import errors as E
-from ..matrix.values import IMLList, is_char, to_str
+from ..matrix.operators import BINARY
+from ..matrix.values import IMLList, is_char
 
 INSTALL_HINT = 'pip install "imlpy[parallel]"'
 DEFAULT_TIMEOUT = 600.0          # seconds a MAPREDUCE/PARTASKS may run before it is cancelled
@@ -125,11 +126,12 @@ def portable(value):
 def run_call(payload: dict) -> dict:
     """Run one module call in a fresh Session; never raises. Runs on a Dask worker (or in-process
     for the serial path). Returns status, value, the listing and log text, and an error's parts."""
-    from ..runtime.session import Session
     out, log = [], []
     result = {"status": "ok", "value": None, "out": out, "log": log}
     try:
-        session = Session(out=out.append, log=log.append)
+        # the caller's Session class travels with the payload (pickled by reference), so this
+        # layer never imports the runtime above it
+        session = payload["session_class"](out=out.append, log=log.append, **payload["session_options"])
         session.extensions["parallel_worker"] = dict(payload["info"])
         result["worker"] = _worker_address()
         session.extensions["random"] = {"seeded": False, "used": False}
@@ -398,19 +400,18 @@ def _placements(counts: list, nodes: list) -> list:
 
 
 # ---------------------------------------------------------------- running many calls
-def run_calls(session, fname: str, calls: list, opts: dict, client, layout: list) -> list:
+def run_calls(session, fname: str, calls: list, opts: dict, client, layout: list, seed: int) -> list:
     """Run [(module, argument)] (call i placed by layout[i]) on the cluster or serially and return
-    their values in order.
+    their values in order. Call i draws from stream i of SeedSequence(seed).
 
     Listing and log text of each call are relayed in call order; the first failing call becomes
     an IML error naming the worker and module."""
     roots = sorted({m for m, _ in calls})
     sources, values = shipment(session, roots)
-    from ..builtins.random import stream
-    seed = int(stream(session).integers(0, 2**63 - 1))
     streams = np.random.SeedSequence(seed).spawn(len(calls))
     payloads = [{"module": m, "arg": portable(a), "sources": sources, "globals": values,
-                 "seed": streams[i], "info": dict(layout[i], kind=fname)}
+                 "seed": streams[i], "info": dict(layout[i], kind=fname),
+                 "session_class": type(session), "session_options": session.worker_options()}
                 for i, (m, a) in enumerate(calls)]
     if client is None:
         results = [run_call(p) for p in payloads]
@@ -491,7 +492,6 @@ BUILTIN_REDUCERS = ("_SUM", "_MIN", "_MAX", "_HCONCAT", "_VCONCAT")
 
 def reduce_values(session, reducer: str, values: list):
     """Combine the mappers' results in worker order: a built-in reducer or a module reducer(a, b)."""
-    from ..matrix.operators import BINARY
     name = reducer.strip().upper()
     if name in BUILTIN_REDUCERS:
         op = {"_SUM": "+", "_MIN": "><", "_MAX": "<>", "_HCONCAT": "||", "_VCONCAT": "//"}[name]

@@ -258,6 +258,10 @@ class Session:
         finally:
             self.call_stack[:] = saved
 
+    def worker_options(self) -> dict:
+        """Keyword arguments for the fresh Session that runs one MAPREDUCE/PARTASKS call."""
+        return {}
+
     def call_module(self, name: str, *args, want_value: bool = True):
         """Call a user module by name from Python (QUAD, FROOT, NLP*, APPLY ... integrands).
 

@@ -26,7 +26,8 @@ from ..language import ast as A
 from .. import errors as E
 from ..safety import sandbox
 from ..language.preprocess import _skip_string, next_statement_end
-from ..matrix.values import is_char, shape_of
+from ..matrix.values import float_repr, is_char, shape_of
+from ..data.datasets import close_all, Library, state
 
 _LET = re.compile(r"%let\s+([A-Za-z_]\w*)\s*=(.*);\s*$", re.I | re.S)
 _REF = re.compile(r"&+([A-Za-z_]\w*)(\.?)")
@@ -172,7 +173,6 @@ def _param_text(value) -> str:
         return " ".join(str(v) for v in value.ravel())
     if type(value) is float:
         value = [[value]]
-    from ..matrix.values import float_repr
     import numpy as np
     return " ".join(float_repr(float(v)) if v == v else "NA" for v in np.asarray(value, dtype=float).ravel())
 
@@ -278,7 +278,6 @@ def _is_proc(s: Statement, name: str) -> bool:
 
 def run_sas_program(session, text: str, stop_on_error: bool = False) -> None:
     """Run the PROC IML steps of a SAS program in order; skip (with a NOTE) every other step."""
-    from ..data.datasets import close_all
     stmts = list(statements(text))
     k = 0
     while k < len(stmts):
@@ -428,7 +427,6 @@ def _cas_libname(session, s: Statement) -> bool:
     m = re.match(r"\s*libname\s+(\w+)\s+cas\b", s.text, re.I)
     if not m:
         return False
-    from ..data.datasets import Library, state
     st = state(session)
     ref = m.group(1).upper()
     if ref not in ("WORK", "SASHELP"):
